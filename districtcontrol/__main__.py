@@ -1,0 +1,3 @@
+from districtcontrol.cli import main
+
+main()

@@ -1,0 +1,203 @@
+"""The ``districtcontrol`` command: a thin layer over :mod:`districtcontrol.geo` and :mod:`districtcontrol.maps`.
+
+Every command reads the table and the boundaries, resolves names and checks everything
+before it writes anything. Bad input exits with status 2 and a message on stderr.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from districtcontrol import DistrictControlError, __version__
+
+REGION_HELP = (
+    "Region to cover: 'north' (the provinces on the border with Turkmenistan, Uzbekistan and "
+    "Tajikistan plus every province with a record), 'all', or a comma-separated list of provinces."
+)
+EXIT_BAD_INPUT = 2
+
+
+def _fail(exc: Exception) -> None:
+    click.echo(f"Error: {exc}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def handle_errors(func):
+    """Turn the tool's own errors into a message on stderr and exit status 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except DistrictControlError as exc:
+            _fail(exc)
+
+    return wrapper
+
+
+def table_option(func):
+    return click.option(
+        "--table",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Control table CSV (group,province,district,status,date,source,note). Default: the shipped table.",
+    )(func)
+
+
+def boundary_options(func):
+    options = [
+        click.option(
+            "--boundaries",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            help="District boundary file (zipped shapefile, .shp, GeoJSON, GeoPackage). "
+            "Default: $DISTRICTCONTROL_BOUNDARIES, else the cached or downloaded COD-AB file.",
+        ),
+        click.option(
+            "--name-field",
+            default=None,
+            help="Column with district names, for files that are not COD-AB or geoBoundaries.",
+        ),
+        click.option("--province-field", default=None, help="Column with province names."),
+        click.option("--pcode-field", default=None, help="Column with district codes (P-codes)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def region_option(func):
+    return click.option("--region", default="north", show_default=True, help=REGION_HELP)(func)
+
+
+def _load(table, boundaries, region, name_field, province_field, pcode_field):
+    from districtcontrol.geo import load_control
+
+    return load_control(
+        table, boundaries, region, name_field=name_field, province_field=province_field, pcode_field=pcode_field
+    )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="districtcontrol")
+def main() -> None:
+    """Map which districts of Afghanistan armed groups have captured, contest or operate in.
+
+    Joins a control table (by default the one transcribed from the 2017 report's table
+    "Captured Districts by the Militants": Taliban, IS, IMU) to the UN OCHA COD-AB district
+    boundaries, and writes maps, GeoJSON and summaries.
+
+    \b
+    Typical use:
+      districtcontrol build --out maps/        every map, GeoJSON and summary
+      districtcontrol match my_table.csv       check how names resolve
+      districtcontrol validate my_table.csv    check a table before using it
+    """
+
+
+@main.command()
+@boundary_options
+@handle_errors
+def boundaries(boundaries, name_field, province_field, pcode_field) -> None:
+    """Show the boundary file in use: path, checksum, counts and attribution."""
+    from districtcontrol.geo import ATTRIBUTION, file_sha256, locate_boundaries, read_boundaries
+
+    source = locate_boundaries(boundaries)
+    frame = read_boundaries(source.path, name_field=name_field, province_field=province_field, pcode_field=pcode_field)
+    click.echo(f"file:        {source.path}")
+    click.echo(f"found by:    {source.origin}")
+    click.echo(f"sha256:      {file_sha256(source.path)}")
+    click.echo(f"districts:   {len(frame)}")
+    click.echo(f"provinces:   {frame['province_pcode'].nunique()}")
+    click.echo(f"attribution: {ATTRIBUTION}")
+
+
+@main.command()
+@click.argument("table", type=click.Path(dir_okay=False, path_type=Path))
+@boundary_options
+@handle_errors
+def match(table, boundaries, name_field, province_field, pcode_field) -> None:
+    """Resolve the province and district names of any CSV to districts of the boundary file.
+
+    TABLE needs 'province' and 'district' columns. Writes CSV to stdout: the input columns
+    plus pcode, matched_district, matched_province, method, score, suggestions; one row per
+    input row, in order. Exits 1 if any row is unresolved.
+    """
+    from districtcontrol.geo.matching import match_csv
+
+    unresolved = match_csv(table, sys.stdout, boundaries, name_field, province_field, pcode_field)
+    if unresolved:
+        click.echo(f"{unresolved} row(s) unresolved: see the 'suggestions' column.", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("table", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@boundary_options
+@click.option(
+    "--names/--no-names",
+    default=True,
+    show_default=True,
+    help="Also check that every name resolves (needs the boundaries).",
+)
+@handle_errors
+def validate(table, boundaries, name_field, province_field, pcode_field, names) -> None:
+    """Check a control table and report every problem at once (file, line, column, fix).
+
+    TABLE defaults to the shipped table. Exits 2 if there is any problem.
+    """
+    from districtcontrol.data import read_table
+
+    records = read_table(table)
+    if names:
+        _load(table, boundaries, "all", name_field, province_field, pcode_field)
+    click.echo(f"{table or 'shipped table'}: {len(records)} rows, no problems.")
+
+
+@main.command()
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="GeoJSON file to write."
+)
+@region_option
+@table_option
+@boundary_options
+@handle_errors
+def export(output, region, table, boundaries, name_field, province_field, pcode_field) -> None:
+    """Write the region's districts with each group's status as GeoJSON (RFC 7946).
+
+    Properties: pcode, district, district_dari, province, province_pcode, taliban, is, imu
+    (each group's status or null), sources and history (every table row for the district).
+    """
+    from districtcontrol.geo import write_geojson
+
+    data = _load(table, boundaries, region, name_field, province_field, pcode_field)
+    write_geojson(data.districts, output)
+    recorded = int(data.districts[["taliban", "is", "imu"]].notna().any(axis=1).sum())
+    click.echo(f"Wrote {output}: {len(data.districts)} districts, {recorded} with a record.", err=True)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@region_option
+@table_option
+@boundary_options
+@handle_errors
+def summary(fmt, region, table, boundaries, name_field, province_field, pcode_field) -> None:
+    """Per province and group: districts by status, their area (km²) and share of the province."""
+    from districtcontrol.geo import format_summary, summarise
+
+    data = _load(table, boundaries, region, name_field, province_field, pcode_field)
+    click.echo(format_summary(summarise(data.districts), fmt), nl=False)
+
+
+def run() -> None:
+    """Entry point used by the console script."""
+    main()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""Write joined districts as GeoJSON and summarise them per province and group."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from districtcontrol.data.table import GROUP_LABELS, GROUPS, STATUSES
+from districtcontrol.geo.files import atomic_path
+
+# Albers equal-area conic fitted to Afghanistan: areas in km² are true to within a fraction of a percent.
+EQUAL_AREA_CRS = "+proj=aea +lat_0=34 +lon_0=66 +lat_1=30 +lat_2=38 +datum=WGS84 +units=m +no_defs"
+GEOJSON_PRECISION = 6
+
+
+def write_geojson(districts, path: str | Path) -> Path:
+    """Write districts as an RFC 7946 FeatureCollection, atomically; identical input gives identical bytes."""
+    import pyogrio
+
+    frame = districts.copy()
+    frame["history"] = [json.loads(json.dumps(h)) for h in frame["history"]]
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        pyogrio.write_dataframe(
+            frame,
+            tmp,
+            driver="GeoJSON",
+            layer="districts",
+            RFC7946="YES",
+            COORDINATE_PRECISION=GEOJSON_PRECISION,
+            WRITE_NAME="NO",
+        )
+    return path
+
+
+def summarise(districts):
+    """Per province and group: districts by status, their area in km² and share of the province.
+
+    Areas are computed in an equal-area projection. Returns a pandas DataFrame with columns
+    province, province_pcode, group, status, districts, area_km2, province_area_km2, share_pct.
+    """
+    import pandas as pd
+
+    area = districts.geometry.to_crs(EQUAL_AREA_CRS).area / 1e6
+    frame = pd.DataFrame(
+        {"province": districts["province"], "province_pcode": districts["province_pcode"], "area": area}
+    )
+    province_area = frame.groupby("province_pcode")["area"].sum()
+    rows = []
+    for group in GROUPS:
+        frame["status"] = districts[group]
+        counted = frame.dropna(subset=["status"]).groupby(["province_pcode", "province", "status"])["area"]
+        for (pcode, province, status), areas in counted:
+            rows.append(
+                {
+                    "province": province,
+                    "province_pcode": pcode,
+                    "group": group,
+                    "status": status,
+                    "districts": len(areas),
+                    "area_km2": round(areas.sum(), 1),
+                    "province_area_km2": round(province_area[pcode], 1),
+                    "share_pct": round(100 * areas.sum() / province_area[pcode], 1),
+                }
+            )
+    columns = [
+        "province",
+        "province_pcode",
+        "group",
+        "status",
+        "districts",
+        "area_km2",
+        "province_area_km2",
+        "share_pct",
+    ]
+    summary = pd.DataFrame(rows, columns=columns)
+    order = {"group": GROUPS, "status": STATUSES}
+    return summary.sort_values(
+        ["province", "group", "status"],
+        key=lambda s: s.map({v: i for i, v in enumerate(order[s.name])}) if s.name in order else s,
+    ).reset_index(drop=True)
+
+
+def format_summary(summary, fmt: str = "table") -> str:
+    """Render a summary as an aligned text table, CSV or JSON."""
+    if fmt == "csv":
+        return summary.to_csv(index=False, lineterminator="\n")
+    if fmt == "json":
+        return json.dumps(summary.to_dict(orient="records"), ensure_ascii=False, indent=2) + "\n"
+    if summary.empty:
+        return "No district in this region has a record.\n"
+    shown = summary.assign(group=summary["group"].map(GROUP_LABELS))
+    shown = shown.drop(columns=["province_pcode"]).rename(columns={"share_pct": "share %"})
+    return shown.to_string(index=False) + "\n"

@@ -1,0 +1,74 @@
+"""The pipeline up to rendering: read the table → resolve names → join to the boundaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from districtcontrol.data.table import Record, default_table_path, read_table
+from districtcontrol.geo.boundaries import BoundarySource, locate_boundaries, read_boundaries
+from districtcontrol.geo.join import ProvinceNote, ResolvedRecord, join_control, province_notes, resolve_records
+from districtcontrol.geo.names import Resolver
+from districtcontrol.geo.regions import dissolve_provinces, region_provinces
+
+
+@dataclass
+class ControlData:
+    """Everything the maps and exports need: the joined districts of a region and their evidence.
+
+    ``districts`` is a GeoDataFrame with pcode, district, district_dari, province,
+    province_pcode, one column per group (its status or None), sources and history.
+    """
+
+    districts: object
+    records: list[ResolvedRecord]
+    notes: list[ProvinceNote]
+    region: str
+    table: Path
+    boundaries: BoundarySource
+    _simplified: object = field(default=None, repr=False)
+
+    @property
+    def provinces(self):
+        """Province outlines of the region, dissolved from the (simplified) districts."""
+        return dissolve_provinces(self.simplified)
+
+    @property
+    def simplified(self):
+        """The districts with geometry simplified once for display (shared edges kept)."""
+        if self._simplified is None:
+            from districtcontrol.geo.simplify import simplify_districts
+
+            self._simplified = simplify_districts(self.districts)
+        return self._simplified
+
+
+def load_control(
+    table: str | Path | None = None,
+    boundaries: str | Path | None = None,
+    region: str = "north",
+    *,
+    name_field: str | None = None,
+    province_field: str | None = None,
+    pcode_field: str | None = None,
+    records: list[Record] | None = None,
+) -> ControlData:
+    """Read a control table and the boundaries, resolve every name and join them for a region.
+
+    Raises :class:`districtcontrol.data.TableError` listing every bad or unresolvable row,
+    before anything is written.
+    """
+    table_path = Path(table) if table else default_table_path()
+    records = records if records is not None else read_table(table_path)
+    source = locate_boundaries(boundaries)
+    all_districts = read_boundaries(
+        source.path, name_field=name_field, province_field=province_field, pcode_field=pcode_field
+    )
+    resolver = Resolver.from_frame(all_districts)
+    resolved = resolve_records(records, resolver, str(table_path))
+    recorded = {r.resolution.province_pcode for r in resolved}
+    provinces = region_provinces(region, resolver, recorded)
+    in_region = all_districts[all_districts["province_pcode"].isin(provinces)].reset_index(drop=True)
+    joined = join_control(in_region, resolved)
+    notes = [n for n in province_notes(resolved) if n.province_pcode in provinces]
+    return ControlData(joined, resolved, notes, region, table_path, source)

@@ -1,0 +1,44 @@
+"""Regions: which provinces a map covers, and province outlines dissolved from the districts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from districtcontrol import DistrictControlError
+from districtcontrol.geo.names import Resolver
+
+# Provinces on the border with Turkmenistan, Uzbekistan and Tajikistan, west to east.
+NORTH_BORDER_PROVINCES = ("Hirat", "Badghis", "Faryab", "Jawzjan", "Balkh", "Kunduz", "Takhar", "Badakhshan")
+REGION_HELP = (
+    "north (the provinces on the border with Turkmenistan, Uzbekistan and Tajikistan, plus every "
+    "province with a record in the table), all (the whole country), or a comma-separated list of provinces"
+)
+
+
+def region_provinces(region: str, resolver: Resolver, recorded: Iterable[str] = ()) -> list[str]:
+    """The province P-codes of a region: ``north``, ``all`` or a comma-separated list of names.
+
+    ``recorded`` holds the P-codes of provinces with a record in the table; region ``north``
+    adds them to the border provinces.
+    """
+    name = region.strip()
+    if name.lower() == "all":
+        return sorted(resolver.provinces)
+    if name.lower() == "north":
+        border = [_province_pcode(p, resolver, region) for p in NORTH_BORDER_PROVINCES]
+        return sorted(set(border) | set(recorded))
+    return sorted({_province_pcode(p, resolver, region) for p in name.split(",") if p.strip()})
+
+
+def _province_pcode(name: str, resolver: Resolver, region: str) -> str:
+    prov, _, _, suggestions = resolver.resolve_province(name)
+    if prov is None:
+        hint = f" Did you mean {', '.join(suggestions)}?" if suggestions else ""
+        raise DistrictControlError(f"--region {region}: unknown province '{name.strip()}'.{hint} Use {REGION_HELP}.")
+    return prov.pcode
+
+
+def dissolve_provinces(districts):
+    """Province polygons dissolved from their districts, with name and P-code."""
+    provinces = districts.dissolve(by="province_pcode", as_index=False, aggfunc={"province": "first"})
+    return provinces[["province_pcode", "province", "geometry"]].sort_values("province_pcode").reset_index(drop=True)
