@@ -1,0 +1,328 @@
+"""Interactive maps with folium: :func:`interactive_map` returns a ``folium.Map``; :func:`map_html` renders it.
+
+The HTML loads only Leaflet (from a CDN, or inlined with ``self_contained=True``), has
+stable element ids so identical input gives identical bytes, and puts every text from a
+table or a boundary file in escaped form.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import re
+from importlib import resources
+
+from districtcontrol.data.table import GROUP_LABELS, GROUPS
+from districtcontrol.maps import style
+from districtcontrol.maps.style import esc
+
+LEAFLET_CDN_JS = ("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")
+LEAFLET_CDN_CSS = ("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css")
+HATCH_ID = "dc-hatch"
+PAGE_CSS = """
+<style>
+.leaflet-container { background: #ffffff; font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+.dc-box { position: absolute; z-index: 1000; background: rgba(255,255,255,0.92); padding: 6px 10px;
+  border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3); max-width: 44%; }
+.dc-title { top: 10px; left: 50%; transform: translateX(-50%); text-align: center; max-width: 70%; }
+.dc-title h1 { font-size: 17px; margin: 0 0 2px 0; }
+.dc-title p { font-size: 12px; margin: 0; color: #333; }
+.dc-legend { bottom: 24px; left: 10px; font-size: 12px; }
+.dc-legend b { display: block; margin-bottom: 3px; }
+.dc-legend i { display: inline-block; width: 14px; height: 14px; margin-right: 6px; vertical-align: -2px;
+  border: 1px solid #777; }
+.dc-attribution { bottom: 4px; right: 4px; font-size: 11px; padding: 2px 6px; color: #333; }
+.dc-label { pointer-events: none; white-space: nowrap; font-size: 11px; color: #111;
+  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; transform: translate(-50%, -50%); }
+.dc-label.dc-province { font-size: 11px; letter-spacing: 0.08em; text-transform: uppercase; color: #444; font-weight: 600; }
+.dc-label.dc-country { font-size: 14px; font-style: italic; letter-spacing: 0.15em; color: #777; }
+.dc-note { background: #fff; border: 2px solid #111; border-radius: 10px; padding: 1px 6px; font-size: 11px;
+  font-weight: 600; white-space: nowrap; transform: translate(-50%, -50%); display: inline-block; }
+.geojsondetail td { padding: 0; }
+</style>
+"""
+HATCH_SVG = (
+    '<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>'
+    f'<pattern id="{HATCH_ID}" patternUnits="userSpaceOnUse" width="7" height="7" patternTransform="rotate(45)">'
+    f'<line x1="0" y1="0" x2="0" y2="7" stroke="{style.MULTI_GROUP_HATCH}" stroke-width="2"/></pattern>'
+    "</defs></svg>"
+)
+
+
+def interactive_map(data, name: str = "combined", *, tiles: str | None = None, source: str | None = None):
+    """A ``folium.Map`` of map ``name`` (``combined``, ``taliban``, ``is`` or ``imu``) for a region.
+
+    ``data`` is a :class:`districtcontrol.geo.ControlData`. ``tiles`` is an xyzservices
+    provider name (e.g. ``CartoDB.Positron``); by default there are no tiles.
+    """
+    import folium
+
+    _check_name(name)
+    districts = data.simplified
+    m = folium.Map(tiles=None, zoom_control=True, control_scale=True, prefer_canvas=False)
+    if tiles:
+        _add_tiles(m, tiles)
+    if name == "combined":
+        _add_combined_layers(m, districts)
+    else:
+        _district_layer(
+            districts, name, f"{GROUP_LABELS[name]} status", lambda row: style.map_status(row, name)
+        ).add_to(m)
+    _province_layer(data.provinces).add_to(m)
+    _labels(m, districts, data.provinces, name)
+    _province_notes(m, data, name)
+    _decorations(m, data, name, source)
+    if name == "combined" or tiles:
+        folium.LayerControl(collapsed=False).add_to(m)
+    minx, miny, maxx, maxy = districts.total_bounds
+    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    return m
+
+
+def _check_name(name: str) -> None:
+    from districtcontrol import DistrictControlError
+
+    if name not in style.MAP_NAMES:
+        raise DistrictControlError(f"unknown map '{name}': choose one of {', '.join(style.MAP_NAMES)}")
+
+
+def _add_tiles(m, tiles: str) -> None:
+    import folium
+    import xyzservices
+
+    from districtcontrol import DistrictControlError
+
+    try:
+        provider = xyzservices.providers.query_name(tiles)
+    except ValueError as exc:
+        raise DistrictControlError(
+            f"unknown tile provider '{tiles}'; use an xyzservices name such as CartoDB.Positron or OpenStreetMap.Mapnik"
+        ) from exc
+    folium.TileLayer(tiles=provider.build_url(), attr=provider.html_attribution, name=provider.name).add_to(m)
+
+
+def _features(districts, name: str, keep=None) -> dict:
+    """A GeoJSON FeatureCollection with only what the map uses: id, hover values and popup."""
+    features = []
+    for row, geom in zip(districts.to_dict("records"), districts.geometry.values):
+        if keep is not None and not keep(row):
+            continue
+        properties = style.tooltip_properties(row, name)
+        properties["popup"] = style.popup_html(row, name)
+        features.append(
+            {"type": "Feature", "id": row["pcode"], "properties": properties, "geometry": geom.__geo_interface__}
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _district_layer(districts, name: str, layer_name: str, status_of, keep=None, fill=None):
+    import folium
+
+    fills = {
+        row["pcode"]: style.STATUS_COLOURS.get(status_of(row), style.NO_RECORD_COLOUR)
+        for row in districts.to_dict("records")
+    }
+
+    def style_function(feature):
+        return {
+            "fillColor": fill or fills[feature["id"]],
+            "fillOpacity": 1.0,
+            "color": style.DISTRICT_EDGE,
+            "weight": 0.6,
+        }
+
+    fields, aliases = style.tooltip_fields(name)
+    return folium.GeoJson(
+        _features(districts, name, keep),
+        name=layer_name,
+        style_function=style_function,
+        highlight_function=lambda _: {"weight": 2.5, "color": "#000000"},
+        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True),
+        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=360),
+    )
+
+
+def _add_combined_layers(m, districts) -> None:
+    """Base layer of every district, one toggleable layer per group, and hatching where groups overlap."""
+    _district_layer(districts, "combined", "All districts", lambda row: None, fill=style.NO_RECORD_COLOUR).add_to(m)
+    # Drawn bottom to top so the visible colour is the first group in the order Taliban, IS, IMU.
+    for group in reversed(GROUPS):
+        layer = _district_layer(
+            districts,
+            "combined",
+            GROUP_LABELS[group],
+            lambda row, g=group: row[g],
+            keep=lambda row, g=group: style.map_status(row, g) is not None,
+        )
+        layer.add_to(m)
+    multi = lambda row: len(style.groups_present(row)) > 1  # noqa: E731
+    _district_layer(
+        districts, "combined", style.MULTI_GROUP_LABEL, lambda row: None, keep=multi, fill=f"url(#{HATCH_ID})"
+    ).add_to(m)
+
+
+def _province_layer(provinces):
+    import folium
+
+    from districtcontrol.geo.simplify import province_lines
+
+    lines = province_lines(provinces)
+    return folium.GeoJson(
+        {
+            "type": "FeatureCollection",
+            "features": [{"type": "Feature", "properties": {}, "geometry": lines.__geo_interface__}],
+        },
+        name="Province boundaries",
+        style_function=lambda _: {"fill": False, "color": style.PROVINCE_EDGE, "weight": 2.2},
+        interactive=False,
+        control=False,
+    )
+
+
+def _label(m, lat: float, lon: float, text: str, css: str = "") -> None:
+    import folium
+
+    icon = folium.DivIcon(
+        html=f'<div class="dc-label {css}">{esc(text)}</div>',
+        icon_size=(0, 0),
+        icon_anchor=(0, 0),
+        class_name="dc-label-icon",
+    )
+    folium.Marker([lat, lon], icon=icon, interactive=False, keyboard=False).add_to(m)
+
+
+def _labels(m, districts, provinces, name: str) -> None:
+    """Names of the affected districts, the provinces and the neighbouring countries."""
+    points = districts.geometry.representative_point()
+    for row, pt in zip(districts.to_dict("records"), points):
+        if style.labelled(row, name):
+            _label(m, pt.y, pt.x, row["district"])
+    for prov_name, pt in zip(provinces["province"], provinces.geometry.representative_point()):
+        _label(m, pt.y, pt.x, prov_name, "dc-province")
+    for country, lat, lon in style.neighbours():
+        _label(m, lat, lon, country, "dc-country")
+
+
+def _province_notes(m, data, name: str) -> None:
+    import folium
+
+    points = dict(zip(data.provinces["province_pcode"], data.provinces.geometry.representative_point()))
+    for i, note in enumerate(n for n in data.notes if name in ("combined", n.group)):
+        pt = points[note.province_pcode]
+        text = f"{GROUP_LABELS[note.group]}: {style.STATUS_LABELS[note.status].lower()} (province)"
+        icon = folium.DivIcon(
+            html=f'<div class="dc-note">&#9650; {esc(text)}</div>', icon_size=(0, 0), class_name="dc-note-icon"
+        )
+        marker = folium.Marker([pt.y - 0.25 - 0.2 * i, pt.x], icon=icon, tooltip=folium.Tooltip(esc(text)))
+        marker.add_child(folium.Popup(style.note_html(note), max_width=360))
+        marker.add_to(m)
+
+
+def _decorations(m, data, name: str, source: str | None) -> None:
+    """Title with the source line, legend with counts, attribution and the hatch pattern."""
+    import folium
+
+    text = style.map_text(name, data.table, source)
+    rows = []
+    for colour, label, count in style.legend_entries(data.simplified, name):
+        swatch = (
+            f"background: url(#{HATCH_ID}); background: repeating-linear-gradient(45deg, #fff 0 3px, {style.MULTI_GROUP_HATCH} 3px 5px);"
+            if colour == "hatch"
+            else f"background:{colour};"
+        )
+        rows.append(f'<div><i style="{swatch}"></i>{esc(label)} ({count})</div>')
+    if any(name in ("combined", n.group) for n in data.notes):
+        rows.append(
+            '<div><span style="display:inline-block;width:20px">&#9650;</span>Province-level note (click it)</div>'
+        )
+    group = "All groups" if name == "combined" else GROUP_LABELS[name]
+    html = (
+        f'{HATCH_SVG}<div class="dc-box dc-title"><h1>{esc(text.title)}</h1><p>{esc(text.source)}</p></div>'
+        f'<div class="dc-box dc-legend" role="region" aria-label="Legend"><b>{esc(group)}: districts by status</b>{"".join(rows)}</div>'
+        f'<div class="dc-box dc-attribution">{esc(text.attribution)}</div>'
+    )
+    m.get_root().header.add_child(folium.Element(PAGE_CSS), name="dc_css")
+    m.get_root().html.add_child(folium.Element(html), name="dc_decorations")
+
+
+def map_html(m, *, self_contained: bool = False) -> str:
+    """Render a map to a complete HTML document.
+
+    Only Leaflet is loaded (no jQuery, Bootstrap or icon fonts). With ``self_contained``,
+    Leaflet's JS and CSS (from the django-js-lib-leaflet package) are inlined so the file
+    opens with no network. Element ids are numbered in order, so output is reproducible.
+    """
+    _strip_resources(m)
+    if self_contained:
+        _inline_leaflet(m)
+    else:
+        m.default_js = [LEAFLET_CDN_JS]
+        m.default_css = [LEAFLET_CDN_CSS]
+    _stable_ids(m.get_root())
+    with _compact_json(m):
+        html = m.get_root().render()
+    return _stable_ids_in_text(html)
+
+
+@contextlib.contextmanager
+def _compact_json(m):
+    """Render embedded JSON without spaces (a third smaller); folium's templates share one environment."""
+    import folium
+
+    env = folium.GeoJson._template.environment
+    saved = env.policies["json.dumps_kwargs"]
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
+    try:
+        yield
+    finally:
+        env.policies["json.dumps_kwargs"] = saved
+
+
+def _strip_resources(m) -> None:
+    """Drop every CDN script and stylesheet but Leaflet's, from the map and all its children."""
+
+    def walk(element):
+        for attr in ("default_js", "default_css"):
+            if getattr(element, attr, None):
+                setattr(element, attr, [])
+        for child in element._children.values():
+            walk(child)
+
+    walk(m)
+
+
+def _inline_leaflet(m) -> None:
+    import folium
+
+    files = resources.files("js_lib_leaflet").joinpath("static", "js_lib_leaflet")
+    js = files.joinpath("leaflet.js").read_text(encoding="utf-8").replace("</", "<\\/")
+    css = files.joinpath("leaflet.css").read_text(encoding="utf-8")
+
+    def data_uri(match):
+        png = files.joinpath("images", match.group(1)).read_bytes()
+        return f"url(data:image/png;base64,{base64.b64encode(png).decode()})"
+
+    css = re.sub(r"url\(images/([\w\-]+\.png)\)", data_uri, css)
+    m.default_js = []
+    m.default_css = []
+    m.get_root().header.add_child(
+        folium.Element(f"<style>{css}</style>\n<script>{js}</script>"), name="leaflet_inline", index=0
+    )
+
+
+def _stable_ids(element, counter=None) -> None:
+    counter = counter if counter is not None else [0]
+    counter[0] += 1
+    element._id = f"{counter[0]:04d}"
+    for child in list(element._children.values()):
+        _stable_ids(child, counter)
+
+
+def _stable_ids_in_text(html: str) -> str:
+    """Replace any random 32-hex id that rendering created on the fly by a stable number."""
+    seen: dict[str, str] = {}
+
+    def number(match):
+        return seen.setdefault(match.group(0), f"r{len(seen) + 1:04d}")
+
+    return re.sub(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])", number, html)
