@@ -27,20 +27,20 @@ PAGE_CSS = """
 .dc-title { top: 10px; left: 50%; transform: translateX(-50%); text-align: center; max-width: 70%; }
 .dc-title h1 { font-size: 17px; margin: 0 0 2px 0; }
 .dc-title p { font-size: 12px; margin: 0; color: #333; }
-.dc-legend { bottom: 24px; left: 10px; font-size: 12px; }
+.dc-legend { bottom: 48px; left: 10px; font-size: 12px; }
 .dc-legend b { display: block; margin-bottom: 3px; }
 .dc-legend i { display: inline-block; width: 14px; height: 14px; margin-right: 6px; vertical-align: -2px;
   border: 1px solid #777; }
-.dc-attribution { bottom: 4px; right: 4px; font-size: 11px; padding: 2px 6px; color: #333; }
+.dc-attribution { bottom: 22px; right: 4px; font-size: 11px; padding: 2px 6px; color: #333; }
 .dc-label { pointer-events: none; white-space: nowrap; font-size: 11px; color: #111;
   text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; transform: translate(-50%, -50%); }
 .dc-label.dc-province { font-size: 11px; letter-spacing: 0.08em; text-transform: uppercase; color: #444; font-weight: 600; }
 .dc-label.dc-country { font-size: 14px; font-style: italic; letter-spacing: 0.15em; color: #777; }
-.dc-note { background: #fff; border: 2px solid #111; border-radius: 10px; padding: 1px 6px; font-size: 11px;
-  font-weight: 600; white-space: nowrap; transform: translate(-50%, -50%); display: inline-block; }
+.dc-label.dc-note-label { transform: translate(0, -50%); font-weight: 600; font-size: 11px; }
 .geojsondetail td { padding: 0; }
 </style>
 """
+NO_DEFAULT_ICON_JS = 'L.Marker.prototype.options.icon = L.divIcon({className: "dc-label-icon", iconSize: [0, 0]});'
 HATCH_SVG = (
     '<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>'
     f'<pattern id="{HATCH_ID}" patternUnits="userSpaceOnUse" width="7" height="7" patternTransform="rotate(45)">'
@@ -204,18 +204,30 @@ def _labels(m, districts, provinces, name: str) -> None:
 
 
 def _province_notes(m, data, name: str) -> None:
+    """Province-level statements: a marker per note with its text on hover and click."""
     import folium
 
     points = dict(zip(data.provinces["province_pcode"], data.provinces.geometry.representative_point()))
+    features = []
     for i, note in enumerate(n for n in data.notes if name in ("combined", n.group)):
         pt = points[note.province_pcode]
-        text = f"{GROUP_LABELS[note.group]}: {style.STATUS_LABELS[note.status].lower()} (province)"
-        icon = folium.DivIcon(
-            html=f'<div class="dc-note">&#9650; {esc(text)}</div>', icon_size=(0, 0), class_name="dc-note-icon"
-        )
-        marker = folium.Marker([pt.y - 0.25 - 0.2 * i, pt.x], icon=icon, tooltip=folium.Tooltip(esc(text)))
-        marker.add_child(folium.Popup(style.note_html(note), max_width=360))
-        marker.add_to(m)
+        lat, lon = pt.y - 0.3 - 0.25 * i, pt.x
+        text = f"{GROUP_LABELS[note.group]}: {style.STATUS_LABELS[note.status].lower()} ({note.province} province)"
+        features.append({
+            "type": "Feature",
+            "properties": {"label": esc(text), "popup": style.note_html(note)},
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        })
+        _label(m, lat, lon + 0.12, text, "dc-note-label")
+    if not features:
+        return
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name="Province-level notes",
+        marker=folium.CircleMarker(radius=7, color="#111111", weight=2, fill=True, fill_color="#ffffff", fill_opacity=1),
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=360),
+    ).add_to(m)
 
 
 def _decorations(m, data, name: str, source: str | None) -> None:
@@ -242,6 +254,8 @@ def _decorations(m, data, name: str, source: str | None) -> None:
         f'<div class="dc-box dc-attribution">{esc(text.attribution)}</div>'
     )
     m.get_root().header.add_child(folium.Element(PAGE_CSS), name="dc_css")
+    # Labels are markers with text icons: never let Leaflet fetch its default marker image.
+    m.get_root().script.add_child(folium.Element(NO_DEFAULT_ICON_JS), name="dc_no_default_icon")
     m.get_root().html.add_child(folium.Element(html), name="dc_decorations")
 
 
