@@ -194,6 +194,123 @@ def summary(fmt, region, table, boundaries, name_field, province_field, pcode_fi
     click.echo(format_summary(summarise(data.districts), fmt), nl=False)
 
 
+def _formats(value: str) -> tuple[str, ...]:
+    from districtcontrol.maps.build import FORMATS
+
+    chosen = tuple(f.strip().lower() for f in value.split(",") if f.strip())
+    unknown = [f for f in chosen if f not in FORMATS + ("pdf",)]
+    if unknown or not chosen:
+        raise click.BadParameter(
+            f"unknown format {', '.join(unknown) or '(none)'}; choose from html, png, svg, pdf, geojson"
+        )
+    return chosen
+
+
+@main.command()
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("districtcontrol-maps"),
+    show_default=True,
+    help="Folder to write into (created if missing).",
+)
+@region_option
+@table_option
+@boundary_options
+@click.option(
+    "--format",
+    "formats",
+    default="html,png,svg,geojson",
+    show_default=True,
+    help="Comma-separated outputs: html, png, svg, pdf, geojson.",
+)
+@click.option("--self-contained", is_flag=True, help="Inline Leaflet so the HTML opens with no network at all.")
+@click.option(
+    "--tiles",
+    default=None,
+    help="Basemap tiles, an xyzservices provider name such as CartoDB.Positron (default: none).",
+)
+@click.option("--embed", is_flag=True, help="Also write NAME.embed.html beside each map: a ready <iframe> snippet.")
+@click.option(
+    "--source", default=None, help="Source line under the title (default: the report, or the table's file name)."
+)
+@handle_errors
+def build(
+    out,
+    region,
+    table,
+    boundaries,
+    name_field,
+    province_field,
+    pcode_field,
+    formats,
+    self_contained,
+    tiles,
+    embed,
+    source,
+) -> None:
+    """Write every map (combined, taliban, is, imu) as HTML and images, plus GeoJSON, summary and index.html.
+
+    Everything is checked before the first file is written; each file is written to a
+    temporary name and renamed into place.
+    """
+    from districtcontrol.maps.build import build as build_outputs
+    from districtcontrol.maps.build import planned_outputs
+
+    chosen = _formats(formats)
+    data = _load(table, boundaries, region, name_field, province_field, pcode_field)
+    total = len(planned_outputs(chosen, embed))
+    count = [0]
+
+    def progress(path: Path) -> None:
+        count[0] += 1
+        click.echo(f"[{count[0]:>2}/{total}] {path}", err=True)
+
+    build_outputs(
+        data, out, chosen, self_contained=self_contained, tiles=tiles, embed=embed, source=source, progress=progress
+    )
+    click.echo(f"Done: open {out / 'index.html' if 'html' in chosen else out}", err=True)
+
+
+@main.command(name="map")
+@click.argument("group", type=click.Choice(["combined", "taliban", "is", "imu"]))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write: .html, .png, .svg or .pdf.",
+)
+@region_option
+@table_option
+@boundary_options
+@click.option("--self-contained", is_flag=True, help="HTML only: inline Leaflet so the file opens offline.")
+@click.option("--tiles", default=None, help="HTML only: xyzservices provider name for basemap tiles.")
+@click.option("--source", default=None, help="Source line under the title.")
+@handle_errors
+def map_command(
+    group, output, region, table, boundaries, name_field, province_field, pcode_field, self_contained, tiles, source
+) -> None:
+    """Write one map. GROUP is combined, taliban, is or imu; the format follows the suffix of -o."""
+    suffix = output.suffix.lower()
+    if suffix not in (".html", ".png", ".svg", ".pdf"):
+        raise DistrictControlError(f"cannot tell the format of '{output.name}': use .html, .png, .svg or .pdf")
+    data = _load(table, boundaries, region, name_field, province_field, pcode_field)
+    if suffix == ".html":
+        from districtcontrol.geo.files import write_text
+        from districtcontrol.maps import interactive_map, map_html
+
+        write_text(
+            output, map_html(interactive_map(data, group, tiles=tiles, source=source), self_contained=self_contained)
+        )
+    else:
+        from districtcontrol.maps.static import save_figure, static_map
+
+        save_figure(static_map(data, group, source=source), output)
+    click.echo(f"Wrote {output}", err=True)
+
+
 def run() -> None:
     """Entry point used by the console script."""
     main()

@@ -213,18 +213,22 @@ def _province_notes(m, data, name: str) -> None:
         pt = points[note.province_pcode]
         lat, lon = pt.y - 0.3 - 0.25 * i, pt.x
         text = f"{GROUP_LABELS[note.group]}: {style.STATUS_LABELS[note.status].lower()} ({note.province} province)"
-        features.append({
-            "type": "Feature",
-            "properties": {"label": esc(text), "popup": style.note_html(note)},
-            "geometry": {"type": "Point", "coordinates": [lon, lat]},
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"label": esc(text), "popup": style.note_html(note)},
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            }
+        )
         _label(m, lat, lon + 0.12, text, "dc-note-label")
     if not features:
         return
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name="Province-level notes",
-        marker=folium.CircleMarker(radius=7, color="#111111", weight=2, fill=True, fill_color="#ffffff", fill_opacity=1),
+        marker=folium.CircleMarker(
+            radius=7, color="#111111", weight=2, fill=True, fill_color="#ffffff", fill_opacity=1
+        ),
         tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
         popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=360),
     ).add_to(m)
