@@ -36,6 +36,8 @@ _SEPARATORS = re.compile(r"[\s\-_]+")
 _NOT_WORD = re.compile(r"[\W_]+")
 _DOUBLED = re.compile(r"(.)\1+")
 _TRAILING_H = re.compile(r"(?<=[aeiou])h$")
+# Transliteration variants folded to one letter: Jurm/Jorm, Kunduz/Kondoz, Qaisar/Qaysar, Faizabad/Fayzabad.
+_VOWEL_FOLDS = (("ou", "u"), ("oo", "u"), ("ee", "i"), ("ai", "ay"), ("ei", "ay"), ("o", "u"), ("e", "i"))
 
 
 @lru_cache(maxsize=200_000)
@@ -44,7 +46,8 @@ def normalise(name: str) -> str:
 
     Folds case and diacritics, drops apostrophes, the words "district" and "province",
     the Persian connectors -e-, -i-, -ye-, word-final h after a vowel (Darah/Dara),
-    hyphens, spaces and punctuation, and doubled letters (Teppa/Tepa).
+    hyphens, spaces and punctuation, doubled letters (Teppa/Tepa), and folds vowel
+    spellings that transliterations mix up (o/u, e/i, ai/ay).
     """
     text = unicodedata.normalize("NFKD", name)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
@@ -52,7 +55,10 @@ def normalise(name: str) -> str:
     text = _NOISE_WORDS.sub(" ", text)
     text = _CONNECTOR.sub(" ", f" {text} ")
     words = [_TRAILING_H.sub("", _NOT_WORD.sub("", w)) for w in _SEPARATORS.split(text)]
-    return _DOUBLED.sub(r"\1", "".join(words))
+    key = _DOUBLED.sub(r"\1", "".join(words))
+    for variant, folded in _VOWEL_FOLDS:
+        key = key.replace(variant, folded)
+    return key
 
 
 @dataclass(frozen=True)
@@ -180,7 +186,7 @@ class Resolver:
                     return target, "alias", 100.0, ()
         ranked = process.extract(key, list(self._province_keys), scorer=fuzz.ratio, limit=3)
         suggestions = tuple(self._province_keys[k].name for k, _, _ in ranked)
-        if _confident(ranked):
+        if _confident([score for _, score, _ in ranked]):
             return self._province_keys[ranked[0][0]], "fuzzy", round(ranked[0][1], 1), suggestions[1:]
         return None, "unresolved", round(ranked[0][1], 1) if ranked else 0.0, suggestions
 
@@ -245,20 +251,19 @@ class Resolver:
         return None
 
     def _fuzzy_in(self, prov: _Province, province: str, district: str, key: str) -> Resolution:
-        choices = self._district_keys[prov.pcode]
-        ranked = process.extract(key, list(choices), scorer=fuzz.ratio, limit=4)
-        labels = _unique(choices[k][0][0].name for k, _, _ in ranked)
-        if _confident(ranked) and len(choices[ranked[0][0]]) == 1:
-            d = choices[ranked[0][0]][0][0]
+        ranked = self._rank(key, self._district_keys[prov.pcode])
+        labels = [d.name for d, _ in ranked[:4]]
+        if _confident([score for _, score in ranked]):
+            d, score = ranked[0]
             return Resolution(
                 province,
                 district,
                 "fuzzy",
-                round(ranked[0][1], 1),
+                round(score, 1),
                 d,
                 d.province,
                 d.province_pcode,
-                suggestions=tuple(n for n in labels if n != d.name),
+                suggestions=tuple(labels[1:]),
             )
         elsewhere = self._exact_elsewhere(key, prov)
         if len(elsewhere) == 1:
@@ -271,6 +276,16 @@ class Resolver:
         suggestions = tuple(f"{n} ({prov.name})" for n in labels) + tuple(d.label for d in elsewhere)
         problem = f"no district of {prov.name} matches '{district}' with confidence"
         return Resolution(province, district, "unresolved", best, suggestions=suggestions, problem=problem)
+
+    @staticmethod
+    def _rank(key: str, choices: dict[str, list[tuple[District, str]]]) -> list[tuple[District, float]]:
+        """Districts by their best fuzzy score over all their keys (name and alternative names)."""
+        best: dict[str, tuple[District, float]] = {}
+        for choice, score, _ in process.extract(key, list(choices), scorer=fuzz.ratio, limit=12):
+            for d, _ in choices[choice]:
+                if d.pcode not in best or score > best[d.pcode][1]:
+                    best[d.pcode] = (d, score)
+        return sorted(best.values(), key=lambda item: -item[1])
 
     def _exact_elsewhere(self, key: str, skip: _Province | None) -> list[District]:
         out = []
@@ -306,10 +321,11 @@ def _exact_or_normalised(query: str, name: str) -> str:
     return "exact" if " ".join(query.casefold().split()) == name.casefold() else "normalised"
 
 
-def _confident(ranked: list[tuple[str, float, int]]) -> bool:
-    if not ranked or ranked[0][1] < FUZZY_MIN_SCORE:
+def _confident(scores: list[float]) -> bool:
+    """A best score high enough, and clearly ahead of the next candidate."""
+    if not scores or scores[0] < FUZZY_MIN_SCORE:
         return False
-    return len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= FUZZY_MIN_MARGIN
+    return len(scores) == 1 or scores[0] - scores[1] >= FUZZY_MIN_MARGIN
 
 
 def _unique(items: Iterable[str]) -> list[str]:
