@@ -28,9 +28,9 @@ def real_boundaries() -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_cache(tmp_path_factory, monkeypatch):
-    """Never read or write the user's real cache."""
-    monkeypatch.setenv("DISTRICTCONTROL_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
+def _isolated_cache(tmp_path, monkeypatch):
+    """Never read or write the user's real cache; every test starts with an empty one."""
+    monkeypatch.setenv("DISTRICTCONTROL_CACHE", str(tmp_path / "cache"))
 
 
 @pytest.fixture(scope="session")

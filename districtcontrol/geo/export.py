@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from districtcontrol.data.table import GROUP_LABELS, GROUPS, STATUSES
-from districtcontrol.geo.files import atomic_path
+from districtcontrol.geo.files import write_text
 
 # Albers equal-area conic fitted to Afghanistan: areas in km² are true to within a fraction of a percent.
 EQUAL_AREA_CRS = "+proj=aea +lat_0=34 +lon_0=66 +lat_1=30 +lat_2=38 +datum=WGS84 +units=m +no_defs"
@@ -14,23 +14,21 @@ GEOJSON_PRECISION = 6
 
 
 def write_geojson(districts, path: str | Path) -> Path:
-    """Write districts as an RFC 7946 FeatureCollection, atomically; identical input gives identical bytes."""
-    import pyogrio
+    """Write districts as an RFC 7946 FeatureCollection, atomically; identical input gives identical bytes.
 
-    frame = districts.copy()
-    frame["history"] = [json.loads(json.dumps(h)) for h in frame["history"]]
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        pyogrio.write_dataframe(
-            frame,
-            tmp,
-            driver="GeoJSON",
-            layer="districts",
-            RFC7946="YES",
-            COORDINATE_PRECISION=GEOJSON_PRECISION,
-            WRITE_NAME="NO",
-        )
-    return path
+    Polygons follow the right-hand rule (exterior rings counter-clockwise), coordinates are
+    WGS 84 longitude, latitude rounded to 6 decimals (about 10 cm), and ``history`` stays a
+    JSON array of objects.
+    """
+    import numpy as np
+    import shapely
+
+    geoms = shapely.orient_polygons(districts.geometry.values, exterior_cw=False)
+    geoms = shapely.transform(geoms, lambda xy: np.round(xy, GEOJSON_PRECISION))
+    frame = districts.set_geometry(geoms, crs=districts.crs)
+    frame = frame.astype({g: object for g in GROUPS}).replace({float("nan"): None})
+    text = frame.to_json(drop_id=True, to_wgs84=True, ensure_ascii=False, separators=(",", ":"))
+    return write_text(path, text + "\n")
 
 
 def summarise(districts):
