@@ -131,9 +131,12 @@ def _district_layer(districts, name: str, layer_name: str, status_of, keep=None,
             "weight": 0.6,
         }
 
+    features = _features(districts, name, keep)
+    if not features["features"]:
+        return None
     fields, aliases = style.tooltip_fields(name)
     return folium.GeoJson(
-        _features(districts, name, keep),
+        features,
         name=layer_name,
         style_function=style_function,
         highlight_function=lambda _: {"weight": 2.5, "color": "#000000"},
@@ -154,11 +157,14 @@ def _add_combined_layers(m, districts) -> None:
             lambda row, g=group: row[g],
             keep=lambda row, g=group: style.map_status(row, g) is not None,
         )
-        layer.add_to(m)
+        if layer is not None:
+            layer.add_to(m)
     multi = lambda row: len(style.groups_present(row)) > 1  # noqa: E731
-    _district_layer(
+    hatched = _district_layer(
         districts, "combined", style.MULTI_GROUP_LABEL, lambda row: None, keep=multi, fill=f"url(#{HATCH_ID})"
-    ).add_to(m)
+    )
+    if hatched is not None:
+        hatched.add_to(m)
 
 
 def _province_layer(provinces):

@@ -1,0 +1,85 @@
+"""Maps: shared-edge simplification on the real file, lean reproducible HTML, escaping, static images, build."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import shapely
+
+from districtcontrol.geo.export import EQUAL_AREA_CRS
+from districtcontrol.maps import build, interactive_map, map_html, planned_outputs
+
+pytestmark = pytest.mark.integration
+
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def test_simplified_districts_share_edges_without_gaps_or_overlaps(control_data):
+    original = control_data.districts.to_crs(EQUAL_AREA_CRS).geometry.values
+    simplified = control_data.simplified.to_crs(EQUAL_AREA_CRS).geometry.values
+    assert shapely.is_valid(simplified).all()
+    tree = shapely.STRtree(simplified)
+    left, right = tree.query(simplified, predicate="intersects")
+    pairs = left < right
+    overlap = shapely.area(shapely.intersection(simplified[left[pairs]], simplified[right[pairs]]))
+    assert overlap.max() < 1.0  # m²: neighbours touch, never overlap
+    union_before = shapely.union_all(original).area
+    union_after = shapely.union_all(simplified).area
+    assert abs(union_after - union_before) / union_before < 0.005
+    assert abs(sum(shapely.area(simplified)) - union_after) / union_after < 0.001  # no gaps counted twice
+
+
+@pytest.mark.parametrize("name", ["taliban", "is", "imu"])
+def test_group_map_in_cdn_mode_is_small(control_data, name):
+    html = map_html(interactive_map(control_data, name))
+    assert len(html.encode()) < 250_000
+    assert "jquery" not in html.lower() and "bootstrap" not in html.lower()
+
+
+def test_html_is_reproducible(control_data):
+    assert map_html(interactive_map(control_data, "combined")) == map_html(interactive_map(control_data, "combined"))
+
+
+def test_self_contained_html_loads_nothing_from_the_network(control_data):
+    html = map_html(interactive_map(control_data, "imu"), self_contained=True)
+    assert not re.search(r"""<(script|link|img)\b[^>]*\b(src|href)=["']?https?://""", html)
+    assert "L.map(" in html and "leaflet-container" in html
+
+
+def test_hostile_text_never_becomes_markup(tmp_path, real_boundaries):
+    from districtcontrol.geo import load_control
+
+    table = tmp_path / "hostile.csv"
+    note = HOSTILE.replace('"', '""')
+    table.write_text(
+        f'group,province,district,status,date,source,note\ntaliban,Kunduz,Khanabad,captured,,"{note}","{note}"\n',
+        encoding="utf-8",
+    )
+    data = load_control(table, real_boundaries)
+    html = map_html(interactive_map(data, "taliban"))
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "</script><img" not in html
+
+
+def test_build_writes_every_output(tmp_path, control_data):
+    formats = ("html", "png", "geojson")
+    written = build(control_data, tmp_path, formats, embed=True)
+    assert sorted(p.name for p in written) == sorted(planned_outputs(formats, embed=True))
+    png = (tmp_path / "combined.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert b"pHYs" in png  # resolution recorded (300 dpi)
+    index = (tmp_path / "index.html").read_text()
+    for name in ("combined", "taliban", "is", "imu"):
+        assert f'src="{name}.html"' in index
+    assert "AGCHO / UN OCHA COD-AB" in index
+    assert '<iframe src="imu.html"' in (tmp_path / "imu.embed.html").read_text()
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg", "pdf"])
+def test_static_outputs_are_reproducible(tmp_path, control_data, fmt):
+    from districtcontrol.maps import save_figure, static_map
+
+    first = save_figure(static_map(control_data, "is"), tmp_path / f"a.{fmt}").read_bytes()
+    second = save_figure(static_map(control_data, "is"), tmp_path / f"b.{fmt}").read_bytes()
+    assert first == second
