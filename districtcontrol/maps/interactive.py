@@ -255,7 +255,7 @@ def _decorations(m, data, name: str, source: str | None) -> None:
         rows.append(f'<div><i style="{swatch}"></i>{esc(label)} ({count})</div>')
     if any(name in ("combined", n.group) for n in data.notes):
         rows.append(
-            '<div><span style="display:inline-block;width:20px">&#9650;</span>Province-level note (click it)</div>'
+            '<div><i style="border-radius:50%;border:2px solid #111;background:#fff;width:9px;height:9px"></i>Province-level note (click it)</div>'
         )
     group = "All groups" if name == "combined" else GROUP_LABELS[name]
     html = (
