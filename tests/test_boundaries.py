@@ -51,7 +51,7 @@ def test_invalid_geometry_is_repaired(tmp_path):
     bowtie = Polygon([(66, 36), (67, 37), (67, 36), (66, 37)])
     frame = read_boundaries(cod_ab(tmp_path, geoms=[bowtie, box(67, 36, 68, 37)]))
     assert frame.geometry.is_valid.all()
-    assert frame.geometry.area.min() > 0
+    assert not frame.geometry.is_empty.any()
 
 
 def test_geoboundaries_and_custom_fields(tmp_path):
@@ -160,5 +160,34 @@ def test_failed_download_leaves_the_cache_clean(monkeypatch, body, status, needl
             bnd.locate_boundaries(progress=False)
         assert not (bnd.cache_dir() / bnd.FILENAME).exists()
         assert not any(bnd.cache_dir().glob("*")) if bnd.cache_dir().exists() else True
+    finally:
+        server.close()
+
+
+def test_download_timeout_is_a_clear_error(monkeypatch):
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)  # accepts the connection, never answers
+    try:
+        monkeypatch.delenv(bnd.ENV_PATH, raising=False)
+        monkeypatch.setenv(bnd.ENV_URL, f"http://127.0.0.1:{listener.getsockname()[1]}/{bnd.FILENAME}")
+        monkeypatch.setenv(bnd.ENV_TIMEOUT, "1")
+        with pytest.raises(DistrictControlError, match="could not download"):
+            bnd.locate_boundaries(progress=False)
+        assert not (bnd.cache_dir() / bnd.FILENAME).exists()
+    finally:
+        listener.close()
+
+
+def test_truncated_download_is_not_cached(real_boundaries, monkeypatch):
+    server = _Server(Path(real_boundaries).read_bytes()[:100_000])
+    try:
+        monkeypatch.delenv(bnd.ENV_PATH, raising=False)
+        monkeypatch.setenv(bnd.ENV_URL, server.url)
+        with pytest.raises(DistrictControlError, match="corrupt"):
+            bnd.locate_boundaries(progress=False)
+        assert not (bnd.cache_dir() / bnd.FILENAME).exists()
     finally:
         server.close()

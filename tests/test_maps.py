@@ -83,3 +83,22 @@ def test_static_outputs_are_reproducible(tmp_path, control_data, fmt):
     first = save_figure(static_map(control_data, "is"), tmp_path / f"a.{fmt}").read_bytes()
     second = save_figure(static_map(control_data, "is"), tmp_path / f"b.{fmt}").read_bytes()
     assert first == second
+
+
+def test_failed_build_leaves_earlier_outputs_and_other_files_alone(tmp_path, control_data, monkeypatch):
+    import districtcontrol.maps.static as static
+
+    build(control_data, tmp_path, ("html",))
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    (tmp_path / "notes.txt").write_text("mine")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(static, "save_figure", broken)
+    with pytest.raises(RuntimeError):
+        build(control_data, tmp_path, ("html", "png"))
+    after = {p.name for p in tmp_path.iterdir()}
+    assert after == set(before) | {"notes.txt"}  # no half-written or temporary file
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+    assert all((tmp_path / name).read_bytes() == data for name, data in before.items())

@@ -107,3 +107,23 @@ def test_read_table_raises_with_all_problems(tmp_path):
         read_table(write(tmp_path, f"{HEADER}\nx,Kunduz,K,captured,,,\ny,Kunduz,K,captured,,,\n"))
     assert len(info.value.problems) == 2
     assert "t.csv:2" in str(info.value)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    data=st.one_of(
+        st.binary(max_size=400),
+        st.text(max_size=400).map(lambda t: (HEADER + "\n" + t).encode("utf-8", "surrogatepass")),
+    )
+)
+def test_arbitrary_bytes_raise_only_the_tools_error(tmp_path_factory, data):
+    path = tmp_path_factory.mktemp("h") / "t.csv"
+    path.write_bytes(data)
+    try:
+        read_table(path)
+    except TableError as exc:
+        assert exc.problems and all(p.path == str(path) for p in exc.problems)

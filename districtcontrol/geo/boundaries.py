@@ -23,6 +23,7 @@ from districtcontrol import DistrictControlError
 ENV_PATH = "DISTRICTCONTROL_BOUNDARIES"
 ENV_URL = "DISTRICTCONTROL_BOUNDARIES_URL"
 ENV_CACHE = "DISTRICTCONTROL_CACHE"
+ENV_TIMEOUT = "DISTRICTCONTROL_DOWNLOAD_TIMEOUT"
 FILENAME = "afg_admbnda_adm2_agcho_20180522.zip"
 URL = (
     "https://github.com/colincookman/afghanistan_presidential_election_2019/raw/"
@@ -114,7 +115,8 @@ def download_boundaries(url: str | None = None, *, progress: bool | None = None)
     url = url or os.environ.get(ENV_URL) or URL
     folder = cache_dir()
     show = sys.stderr.isatty() if progress is None else progress
-    downloader = pooch.HTTPDownloader(progressbar=show, timeout=DOWNLOAD_TIMEOUT_S)
+    timeout = float(os.environ.get(ENV_TIMEOUT) or DOWNLOAD_TIMEOUT_S)
+    downloader = pooch.HTTPDownloader(progressbar=show, timeout=timeout)
     print(f"Downloading district boundaries from {url}", file=sys.stderr)
     try:
         fetched = pooch.retrieve(url, known_hash=f"sha256:{SHA256}", fname=FILENAME, path=folder, downloader=downloader)
