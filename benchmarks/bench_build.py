@@ -86,7 +86,9 @@ def report_geometry(boundaries: str) -> None:
     original = data.districts.to_crs(EQUAL_AREA_CRS).geometry.values
     simplified = data.simplified.to_crs(EQUAL_AREA_CRS).geometry.values
     distances = shapely.hausdorff_distance(original, simplified)
-    print(f"Hausdorff distance, simplified vs original: max {distances.max():.0f} m, median {statistics.median(distances):.0f} m")
+    print(
+        f"Hausdorff distance, simplified vs original: max {distances.max():.0f} m, median {statistics.median(distances):.0f} m"
+    )
     for region in ("north", "all"):
         start = time.perf_counter()
         from districtcontrol.maps import interactive_map, map_html
@@ -103,7 +105,11 @@ def report_resolution(boundaries: str) -> None:
 
     resolver = Resolver.from_frame(read_boundaries(boundaries))
     names = [("Kunduz", "Khanabad"), ("Faryab", "Pushtun Kot"), ("Jowzjan", "Qush Teppa"), ("Faryab", "Qaramol")]
-    rows = [{"province": p, "district": d + ("" if i % 50 else f" {i % 7}")} for i in range(100_000) for p, d in [names[i % 4]]]
+    rows = [
+        {"province": p, "district": d + ("" if i % 50 else f" {i % 7}")}
+        for i in range(100_000)
+        for p, d in [names[i % 4]]
+    ]
     start = time.perf_counter()
     match_rows(rows, resolver)
     print(f"resolve 100,000 rows: {time.perf_counter() - start:.2f} s")

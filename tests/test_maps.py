@@ -102,3 +102,32 @@ def test_failed_build_leaves_earlier_outputs_and_other_files_alone(tmp_path, con
     assert after == set(before) | {"notes.txt"}  # no half-written or temporary file
     assert (tmp_path / "notes.txt").read_text() == "mine"
     assert all((tmp_path / name).read_bytes() == data for name, data in before.items())
+
+
+def test_hostile_boundary_names_stay_text_in_html_and_images(tmp_path):
+    """Names from a boundary file reach labels, tooltips and images as text, never markup or mathtext."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from districtcontrol.geo import load_control
+
+    evil = "<svg onload=alert(1)>$x^{2$ \\ `${x}`"
+    frame = gpd.GeoDataFrame(
+        {"NAME": [evil, "Plain"], "PROV": ["Kunduz", "Kunduz"], "CODE": ["E1", "E2"]},
+        geometry=[box(68, 36, 69, 37), box(69, 36, 70, 37)],
+        crs=4326,
+    )
+    frame.to_file(tmp_path / "evil.geojson")
+    table = tmp_path / "t.csv"
+    table.write_text(
+        f'group,province,district,status,date,source,note\ntaliban,Kunduz,"{evil}",captured,,,\n', encoding="utf-8"
+    )
+    data = load_control(
+        table, tmp_path / "evil.geojson", "all", name_field="NAME", province_field="PROV", pcode_field="CODE"
+    )
+    written = build(data, tmp_path / "out", ("html", "png"))
+    html = (tmp_path / "out" / "combined.html").read_text()
+    assert "<svg onload" not in html
+    assert "&lt;svg onload=alert(1)&gt;" in html or "\\u0026lt;svg onload" in html
+    assert (tmp_path / "out" / "combined.png").stat().st_size > 10_000
+    assert len(written) == len(planned_outputs(("html", "png")))

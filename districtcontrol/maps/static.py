@@ -17,6 +17,8 @@ from districtcontrol.maps import style
 PNG_DPI = 300
 FIGURE_WIDTH_IN = 12.0
 STATIC_FORMATS = ("png", "svg", "pdf")
+# Text from tables and boundary files is drawn as it is: "$" never starts mathtext.
+PLAIN = {"parse_math": False}
 
 
 def static_map(data, name: str = "combined", *, source: str | None = None):
@@ -69,7 +71,15 @@ def _labels(ax, districts, provinces, name: str) -> None:
         if style.labelled(row, name):
             texts.append(
                 ax.text(
-                    pt.x, pt.y, row["district"], fontsize=6.5, ha="center", va="center", path_effects=_halo(), zorder=6
+                    pt.x,
+                    pt.y,
+                    row["district"],
+                    fontsize=6.5,
+                    ha="center",
+                    va="center",
+                    path_effects=_halo(),
+                    zorder=6,
+                    **PLAIN,
                 )
             )
     for prov, pt in zip(provinces["province"], provinces.geometry.representative_point()):
@@ -85,6 +95,7 @@ def _labels(ax, districts, provinces, name: str) -> None:
                 fontweight="bold",
                 path_effects=_halo(2.5),
                 zorder=5,
+                **PLAIN,
             )
         )
     adjust_text(texts, ax=ax, expand=(1.05, 1.25), arrowprops={"arrowstyle": "-", "color": "#555555", "lw": 0.4})
@@ -119,7 +130,9 @@ def _notes(ax, data, name: str) -> None:
             zorder=7,
         )
         text = f"{GROUP_LABELS[note.group]}: {style.STATUS_LABELS[note.status].lower()}\n({note.province} province, no district named)"
-        ax.text(lon + 0.12, lat, text, fontsize=6, va="center", fontweight="bold", path_effects=_halo(), zorder=7)
+        ax.text(
+            lon + 0.12, lat, text, fontsize=6, va="center", fontweight="bold", path_effects=_halo(), zorder=7, **PLAIN
+        )
 
 
 def _frame(ax, minx, miny, maxx, maxy, aspect) -> None:
@@ -169,9 +182,9 @@ def _legend(ax, data, name: str) -> None:
 
 def _titles(fig, data, name: str, source: str | None) -> None:
     text = style.map_text(name, data.table, source)
-    fig.suptitle(text.title, fontsize=13, fontweight="bold", y=0.985)
-    fig.text(0.5, 1 - 0.62 / fig.get_figheight(), text.source, ha="center", fontsize=8.5, color="#333333")
-    fig.text(0.99, 0.15 / fig.get_figheight(), text.attribution, ha="right", fontsize=7, color="#444444")
+    fig.suptitle(text.title, fontsize=13, fontweight="bold", y=0.985, **PLAIN)
+    fig.text(0.5, 1 - 0.62 / fig.get_figheight(), text.source, ha="center", fontsize=8.5, color="#333333", **PLAIN)
+    fig.text(0.99, 0.15 / fig.get_figheight(), text.attribution, ha="right", fontsize=7, color="#444444", **PLAIN)
 
 
 def save_figure(fig, path: str | Path) -> Path:
