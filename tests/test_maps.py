@@ -62,6 +62,19 @@ def test_hostile_text_never_becomes_markup(tmp_path, real_boundaries):
     assert "</script><img" not in html
 
 
+def test_template_syntax_in_a_note_is_not_evaluated(tmp_path, real_boundaries):
+    from districtcontrol.geo import load_control
+
+    table = tmp_path / "tpl.csv"
+    table.write_text(
+        'group,province,district,status,date,source,note\ntaliban,Faryab,Almar,captured,,"{{ 7*7 }}","A {{ 7*7 }} {% if 1 %}B{% endif %}"\n',
+        encoding="utf-8",
+    )
+    html = map_html(interactive_map(load_control(table, real_boundaries), "combined"))
+    assert "A 49" not in html and "endnote 49" not in html
+    assert "&#123;&#123; 7*7 &#125;&#125;" in html.replace("\\u0026", "&")
+
+
 def test_build_writes_every_output(tmp_path, control_data):
     formats = ("html", "png", "geojson")
     written = build(control_data, tmp_path, formats, embed=True)

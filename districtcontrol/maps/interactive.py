@@ -110,7 +110,7 @@ def _features(districts, name: str, keep=None) -> dict:
         properties = style.tooltip_properties(row, name)
         properties["popup"] = style.popup_html(row, name)
         features.append(
-            {"type": "Feature", "id": row["pcode"], "properties": properties, "geometry": geom.__geo_interface__}
+            {"type": "Feature", "id": esc(row["pcode"]), "properties": properties, "geometry": geom.__geo_interface__}
         )
     return {"type": "FeatureCollection", "features": features}
 
@@ -119,7 +119,7 @@ def _district_layer(districts, name: str, layer_name: str, status_of, keep=None,
     import folium
 
     fills = {
-        row["pcode"]: style.STATUS_COLOURS.get(status_of(row), style.NO_RECORD_COLOUR)
+        esc(row["pcode"]): style.STATUS_COLOURS.get(status_of(row), style.NO_RECORD_COLOUR)
         for row in districts.to_dict("records")
     }
 

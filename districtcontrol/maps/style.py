@@ -129,8 +129,13 @@ def neighbours() -> list[tuple[str, float, float]]:
 
 
 def esc(value) -> str:
-    """HTML-escape any value (None becomes an empty string)."""
-    return html.escape("" if value is None else str(value), quote=True)
+    """HTML-escape any value (None becomes an empty string).
+
+    Braces become character references too: folium renders generated script through Jinja a
+    second time, where "{{ ... }}" from a table would otherwise be evaluated.
+    """
+    text = html.escape("" if value is None else str(value), quote=True)
+    return text.replace("{", "&#123;").replace("}", "&#125;")
 
 
 def tooltip_fields(name: str) -> tuple[list[str], list[str]]:
