@@ -229,7 +229,7 @@ def _formats(value: str) -> tuple[str, ...]:
 @click.option(
     "--tiles",
     default=None,
-    help="Basemap tiles, an xyzservices provider name such as CartoDB.Positron (default: none).",
+    help="Basemap tiles, an xyzservices provider name such as OpenStreetMap.Mapnik (default: none).",
 )
 @click.option("--embed", is_flag=True, help="Also write NAME.embed.html beside each map: a ready <iframe> snippet.")
 @click.option(

@@ -53,7 +53,7 @@ def interactive_map(data, name: str = "combined", *, tiles: str | None = None, s
     """A ``folium.Map`` of map ``name`` (``combined``, ``taliban``, ``is`` or ``imu``) for a region.
 
     ``data`` is a :class:`districtcontrol.geo.ControlData`. ``tiles`` is an xyzservices
-    provider name (e.g. ``CartoDB.Positron``); by default there are no tiles.
+    provider name (e.g. ``OpenStreetMap.Mapnik``); by default there are no tiles.
     """
     import folium
 
@@ -96,7 +96,7 @@ def _add_tiles(m, tiles: str) -> None:
         provider = xyzservices.providers.query_name(tiles)
     except ValueError as exc:
         raise DistrictControlError(
-            f"unknown tile provider '{tiles}'; use an xyzservices name such as CartoDB.Positron or OpenStreetMap.Mapnik"
+            f"unknown tile provider '{tiles}'; use an xyzservices name such as OpenStreetMap.Mapnik or Esri.WorldGrayCanvas"
         ) from exc
     folium.TileLayer(tiles=provider.build_url(), attr=provider.html_attribution, name=provider.name).add_to(m)
 
