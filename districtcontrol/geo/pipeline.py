@@ -27,11 +27,14 @@ class ControlData:
     table: Path
     boundaries: BoundarySource
     _simplified: object = field(default=None, repr=False)
+    _provinces: object = field(default=None, repr=False)
 
     @property
     def provinces(self):
-        """Province outlines of the region, dissolved from the (simplified) districts."""
-        return dissolve_provinces(self.simplified)
+        """Province outlines of the region, dissolved once from the (simplified) districts."""
+        if self._provinces is None:
+            self._provinces = dissolve_provinces(self.simplified)
+        return self._provinces
 
     @property
     def simplified(self):
