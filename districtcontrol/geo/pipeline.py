@@ -28,6 +28,7 @@ class ControlData:
     boundaries: BoundarySource
     _simplified: object = field(default=None, repr=False)
     _provinces: object = field(default=None, repr=False)
+    _topology: dict | None = field(default=None, repr=False)
 
     @property
     def provinces(self):
@@ -44,6 +45,19 @@ class ControlData:
 
             self._simplified = simplify_districts(self.districts)
         return self._simplified
+
+    @property
+    def topology(self) -> dict:
+        """The simplified districts as TopoJSON (each shared edge once), ids are P-codes; built once."""
+        if self._topology is None:
+            from districtcontrol.geo.simplify import COORDINATE_DECIMALS
+            from districtcontrol.geo.topology import topology
+
+            simplified = self.simplified
+            self._topology = topology(
+                simplified.geometry.values, list(simplified["pcode"]), decimals=COORDINATE_DECIMALS
+            )
+        return self._topology
 
 
 def load_control(

@@ -1,7 +1,7 @@
 """Interactive maps with folium: :func:`interactive_map` returns a ``folium.Map``; :func:`map_html` renders it.
 
-The HTML loads only Leaflet (from a CDN, or inlined with ``self_contained=True``), has
-stable element ids so identical input gives identical bytes, and puts every text from a
+The HTML loads only Leaflet, topojson-client and polyline (from a CDN, or inlined with
+``self_contained=True``), writes the district shapes once as TopoJSON, has stable element ids so identical input gives identical bytes, and puts every text from a
 table or a boundary file in escaped form.
 """
 
@@ -53,7 +53,9 @@ def interactive_map(data, name: str = "combined", *, tiles: str | None = None, s
     """A ``folium.Map`` of map ``name`` (``combined``, ``taliban``, ``is`` or ``imu``) for a region.
 
     ``data`` is a :class:`districtcontrol.geo.ControlData`. ``tiles`` is an xyzservices
-    provider name (e.g. ``OpenStreetMap.Mapnik``); by default there are no tiles.
+    provider name (e.g. ``OpenStreetMap.Mapnik``); by default there are no tiles. District
+    shapes and texts are written once, as TopoJSON, and shared by every layer
+    (:mod:`districtcontrol.maps.elements`).
     """
     import folium
 
@@ -62,14 +64,15 @@ def interactive_map(data, name: str = "combined", *, tiles: str | None = None, s
     m = folium.Map(tiles=None, zoom_control=True, control_scale=True, prefer_canvas=False)
     if tiles:
         _add_tiles(m, tiles)
+    shared = _shared_districts(data, name)
+    shared.add_to(m)
     if name == "combined":
-        _add_combined_layers(m, districts)
+        _add_combined_layers(m, districts, shared)
     else:
-        _district_layer(
-            districts, name, f"{GROUP_LABELS[name]} status", lambda row: style.map_status(row, name)
-        ).add_to(m)
-    _province_layer(data.provinces).add_to(m)
-    _labels(m, districts, data.provinces, name)
+        status_of = lambda row: style.map_status(row, name)  # noqa: E731
+        _district_layer(districts, shared, name, f"{GROUP_LABELS[name]} status", status_of).add_to(m)
+    _province_layer(shared).add_to(m)
+    _labels(m, data, name)
     _province_notes(m, data, name)
     _decorations(m, data, name, source)
     if name == "combined" or tiles:
@@ -101,27 +104,45 @@ def _add_tiles(m, tiles: str) -> None:
     folium.TileLayer(tiles=provider.build_url(), attr=provider.html_attribution, name=provider.name).add_to(m)
 
 
-def _features(districts, name: str, keep=None) -> dict:
-    """A GeoJSON FeatureCollection with only what the map uses: id, hover values and popup."""
-    features = []
-    for row, geom in zip(districts.to_dict("records"), districts.geometry.values):
-        if keep is not None and not keep(row):
-            continue
-        properties = style.tooltip_properties(row, name)
-        properties["popup"] = style.popup_html(row, name)
-        features.append(
-            {"type": "Feature", "id": esc(row["pcode"]), "properties": properties, "geometry": geom.__geo_interface__}
-        )
-    return {"type": "FeatureCollection", "features": features}
+def _shared_districts(data, name: str):
+    """The region's topology with map ``name``'s hover and popup texts (escaped) on each district."""
+    from districtcontrol.geo.simplify import COORDINATE_DECIMALS
+    from districtcontrol.maps.elements import SharedDistricts
+
+    topology = data.topology
+    geometries = [
+        {
+            **geometry,
+            "id": esc(row["pcode"]),
+            "properties": {
+                **style.tooltip_properties(row, name),
+                "popup": style.popup_html(row, name),
+                "p": esc(row["province_pcode"]),
+            },
+        }
+        for geometry, row in zip(topology["objects"]["districts"]["geometries"], data.simplified.to_dict("records"))
+    ]
+    objects = {"districts": {"type": "GeometryCollection", "geometries": geometries}}
+    return SharedDistricts({**topology, "objects": objects}, COORDINATE_DECIMALS)
 
 
-def _district_layer(districts, name: str, layer_name: str, status_of, keep=None, fill=None):
+def _district_layer(districts, shared, name: str, layer_name: str, status_of, keep=None, fill=None):
+    """A layer of map ``name``: the districts ``keep`` selects, coloured by ``status_of`` (or one ``fill``)."""
     import folium
 
-    fills = {
-        esc(row["pcode"]): style.STATUS_COLOURS.get(status_of(row), style.NO_RECORD_COLOUR)
-        for row in districts.to_dict("records")
+    from districtcontrol.maps.elements import DistrictLayer
+
+    rows = [row for row in districts.to_dict("records") if keep is None or keep(row)]
+    if not rows:
+        return None
+    fills = {esc(row["pcode"]): style.STATUS_COLOURS.get(status_of(row), style.NO_RECORD_COLOUR) for row in rows}
+    properties = {
+        f["id"]: f["properties"] for f in shared.topology["objects"]["districts"]["geometries"] if f["id"] in fills
     }
+    features = [
+        {"type": "Feature", "id": pcode, "properties": properties[pcode], "geometry": None}
+        for pcode in fills
+    ]
 
     def style_function(feature):
         return {
@@ -131,12 +152,10 @@ def _district_layer(districts, name: str, layer_name: str, status_of, keep=None,
             "weight": 0.6,
         }
 
-    features = _features(districts, name, keep)
-    if not features["features"]:
-        return None
     fields, aliases = style.tooltip_fields(name)
-    return folium.GeoJson(
-        features,
+    return DistrictLayer(
+        {"type": "FeatureCollection", "features": features},
+        shared,
         name=layer_name,
         style_function=style_function,
         highlight_function=lambda _: {"weight": 2.5, "color": "#000000"},
@@ -145,13 +164,16 @@ def _district_layer(districts, name: str, layer_name: str, status_of, keep=None,
     )
 
 
-def _add_combined_layers(m, districts) -> None:
+def _add_combined_layers(m, districts, shared) -> None:
     """Base layer of every district, one toggleable layer per group, and hatching where groups overlap."""
-    _district_layer(districts, "combined", "All districts", lambda row: None, fill=style.NO_RECORD_COLOUR).add_to(m)
+    no_record = lambda row: None  # noqa: E731
+    base = _district_layer(districts, shared, "combined", "All districts", no_record, fill=style.NO_RECORD_COLOUR)
+    base.add_to(m)
     # Drawn bottom to top so the visible colour is the first group in the order Taliban, IS, IMU.
     for group in reversed(GROUPS):
         layer = _district_layer(
             districts,
+            shared,
             "combined",
             GROUP_LABELS[group],
             lambda row, g=group: row[g],
@@ -160,24 +182,21 @@ def _add_combined_layers(m, districts) -> None:
         if layer is not None:
             layer.add_to(m)
     multi = lambda row: len(style.groups_present(row)) > 1  # noqa: E731
-    hatched = _district_layer(
-        districts, "combined", style.MULTI_GROUP_LABEL, lambda row: None, keep=multi, fill=f"url(#{HATCH_ID})"
-    )
+    hatch = f"url(#{HATCH_ID})"
+    hatched = _district_layer(districts, shared, "combined", style.MULTI_GROUP_LABEL, no_record, keep=multi, fill=hatch)
     if hatched is not None:
         hatched.add_to(m)
 
 
-def _province_layer(provinces):
-    import folium
+def _province_layer(shared):
+    """Province boundaries: the mesh of the shared topology where provinces meet, and the outline."""
+    from districtcontrol.maps.elements import DistrictLayer
 
-    from districtcontrol.geo.simplify import province_lines
-
-    lines = province_lines(provinces)
-    return folium.GeoJson(
-        {
-            "type": "FeatureCollection",
-            "features": [{"type": "Feature", "properties": {}, "geometry": lines.__geo_interface__}],
-        },
+    feature = {"type": "Feature", "id": "provinces", "properties": {}, "geometry": None}
+    return DistrictLayer(
+        {"type": "FeatureCollection", "features": [feature]},
+        shared,
+        mesh=True,
         name="Province boundaries",
         style_function=lambda _: {"fill": False, "color": style.PROVINCE_EDGE, "weight": 2.2},
         interactive=False,
@@ -185,48 +204,46 @@ def _province_layer(provinces):
     )
 
 
-def _label(m, lat: float, lon: float, text: str, css: str = "") -> None:
-    import folium
+def _labels(m, data, name: str) -> None:
+    """Names of the affected districts, the provinces, the neighbouring countries and the notes, in one element."""
+    from districtcontrol.maps.elements import Labels
 
-    icon = folium.DivIcon(
-        html=f'<div class="dc-label {css}">{esc(text)}</div>',
-        icon_size=(0, 0),
-        icon_anchor=(0, 0),
-        class_name="dc-label-icon",
-    )
-    folium.Marker([lat, lon], icon=icon, interactive=False, keyboard=False).add_to(m)
-
-
-def _labels(m, districts, provinces, name: str) -> None:
-    """Names of the affected districts, the provinces and the neighbouring countries."""
-    points = districts.geometry.representative_point()
-    for row, pt in zip(districts.to_dict("records"), points):
+    districts, provinces = data.simplified, data.provinces
+    labels = []
+    for row, pt in zip(districts.to_dict("records"), districts.geometry.representative_point()):
         if style.labelled(row, name):
-            _label(m, pt.y, pt.x, row["district"])
+            labels.append((pt.y, pt.x, esc(row["district"]), ""))
     for prov_name, pt in zip(provinces["province"], provinces.geometry.representative_point()):
-        _label(m, pt.y, pt.x, prov_name, "dc-province")
+        labels.append((pt.y, pt.x, esc(prov_name), "dc-province"))
     for country, lat, lon in style.neighbours():
-        _label(m, lat, lon, country, "dc-country")
+        labels.append((lat, lon, esc(country), "dc-country"))
+    labels += [(lat, lon + 0.12, esc(text), "dc-note-label") for lat, lon, text, _ in _note_points(data, name)]
+    Labels(labels).add_to(m)
+
+
+def _note_points(data, name: str) -> list[tuple[float, float, str, object]]:
+    """(lat, lon, label text, note) of each province-level note map ``name`` shows, stacked below the province's centre."""
+    points = dict(zip(data.provinces["province_pcode"], data.provinces.geometry.representative_point()))
+    out = []
+    for i, note in enumerate(n for n in data.notes if name in ("combined", n.group)):
+        pt = points[note.province_pcode]
+        text = f"{GROUP_LABELS[note.group]}: {style.STATUS_LABELS[note.status].lower()} ({note.province} province)"
+        out.append((pt.y - 0.3 - 0.25 * i, pt.x, text, note))
+    return out
 
 
 def _province_notes(m, data, name: str) -> None:
     """Province-level statements: a marker per note with its text on hover and click."""
     import folium
 
-    points = dict(zip(data.provinces["province_pcode"], data.provinces.geometry.representative_point()))
-    features = []
-    for i, note in enumerate(n for n in data.notes if name in ("combined", n.group)):
-        pt = points[note.province_pcode]
-        lat, lon = pt.y - 0.3 - 0.25 * i, pt.x
-        text = f"{GROUP_LABELS[note.group]}: {style.STATUS_LABELS[note.status].lower()} ({note.province} province)"
-        features.append(
-            {
-                "type": "Feature",
-                "properties": {"label": esc(text), "popup": style.note_html(note)},
-                "geometry": {"type": "Point", "coordinates": [lon, lat]},
-            }
-        )
-        _label(m, lat, lon + 0.12, text, "dc-note-label")
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"label": esc(text), "popup": style.note_html(note)},
+            "geometry": {"type": "Point", "coordinates": [round(lon, 4), round(lat, 4)]},
+        }
+        for lat, lon, text, note in _note_points(data, name)
+    ]
     if not features:
         return
     folium.GeoJson(
@@ -272,15 +289,17 @@ def _decorations(m, data, name: str, source: str | None) -> None:
 def map_html(m, *, self_contained: bool = False) -> str:
     """Render a map to a complete HTML document.
 
-    Only Leaflet is loaded (no jQuery, Bootstrap or icon fonts). With ``self_contained``,
-    Leaflet's JS and CSS (from the django-js-lib-leaflet package) are inlined so the file
-    opens with no network. Element ids are numbered in order, so output is reproducible.
+    Only Leaflet, topojson-client and polyline are loaded (no jQuery, Bootstrap or icon fonts).
+    With ``self_contained``, Leaflet's JS and CSS (from the django-js-lib-leaflet package) and
+    the two small libraries (vendored) are inlined so the file opens with no network. Element ids are numbered in order, so output is reproducible.
     """
+    from districtcontrol.maps.elements import cdn_scripts
+
     _strip_resources(m)
     if self_contained:
-        _inline_leaflet(m)
+        _inline_scripts(m)
     else:
-        m.default_js = [LEAFLET_CDN_JS]
+        m.default_js = [LEAFLET_CDN_JS, *cdn_scripts()]
         m.default_css = [LEAFLET_CDN_CSS]
     _stable_ids(m.get_root())
     with _compact_json(m):
@@ -290,12 +309,15 @@ def map_html(m, *, self_contained: bool = False) -> str:
 
 @contextlib.contextmanager
 def _compact_json(m):
-    """Render embedded JSON without spaces (a third smaller); folium's templates share one environment."""
+    """Render embedded JSON without spaces and with UTF-8 text (Dari names as written, not as \\u escapes).
+
+    folium's templates share one environment.
+    """
     import folium
 
     env = folium.GeoJson._template.environment
     saved = env.policies["json.dumps_kwargs"]
-    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":"), "ensure_ascii": False}
     try:
         yield
     finally:
@@ -303,7 +325,7 @@ def _compact_json(m):
 
 
 def _strip_resources(m) -> None:
-    """Drop every CDN script and stylesheet but Leaflet's, from the map and all its children."""
+    """Drop every CDN script and stylesheet folium adds, from the map and all its children."""
 
     def walk(element):
         for attr in ("default_js", "default_css"):
@@ -315,8 +337,11 @@ def _strip_resources(m) -> None:
     walk(m)
 
 
-def _inline_leaflet(m) -> None:
+def _inline_scripts(m) -> None:
+    """Leaflet (JS, CSS with its images as data URIs), topojson-client and polyline, inlined in the page's head."""
     import folium
+
+    from districtcontrol.maps.elements import vendored_scripts
 
     files = resources.files("js_lib_leaflet").joinpath("static", "js_lib_leaflet")
     js = files.joinpath("leaflet.js").read_text(encoding="utf-8").replace("</", "<\\/")
@@ -327,10 +352,13 @@ def _inline_leaflet(m) -> None:
         return f"url(data:image/png;base64,{base64.b64encode(png).decode()})"
 
     css = re.sub(r"url\(images/([\w\-]+\.png)\)", data_uri, css)
+    libraries = vendored_scripts().replace("</", "<\\/")
     m.default_js = []
     m.default_css = []
     m.get_root().header.add_child(
-        folium.Element(f"<style>{css}</style>\n<script>{js}</script>"), name="leaflet_inline", index=0
+        folium.Element(f"<style>{css}</style>\n<script>{js}</script>\n<script>{libraries}</script>"),
+        name="scripts_inline",
+        index=0,
     )
 
 

@@ -1,0 +1,158 @@
+"""TopoJSON: district polygons as shared arcs, each edge between two districts stored once.
+
+Input is a coverage whose shared vertices are identical (what
+:func:`districtcontrol.geo.simplify.simplify_districts` returns). Coordinates sit on the
+simplification's grid (``10**-decimals`` degrees), so quantising to that grid is exact: the
+TopoJSON ``transform`` adds no error, and arcs are delta-encoded integers.
+
+Arcs are cut where the set of rings sharing an edge changes (where three districts meet,
+or a shared border meets the region's outline). A ring that shares its whole length with
+one other ring (an enclave) is one closed arc, stored once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+import shapely
+
+Ring = list[int]  # point keys of a closed ring, first point not repeated
+
+
+def topology(
+    geometries: Sequence, ids: Sequence[str], properties: Sequence[dict] | None = None, decimals: int = 3
+) -> dict:
+    """A TopoJSON Topology with one object, ``districts``: a GeometryCollection of (Multi)Polygons.
+
+    ``ids`` and ``properties`` go on each geometry as ``id`` and ``properties``. Polygons are
+    read on a grid of ``10**-decimals`` degrees; the result decodes back to them exactly.
+    """
+    geometries = np.asarray(geometries, dtype=object)
+    scale = 10**-decimals
+    grid = np.rint(shapely.get_coordinates(geometries) / scale).astype(np.int64)
+    origin = grid.min(axis=0) if len(grid) else np.zeros(2, dtype=np.int64)
+    shapes = [_rings(geom, origin, scale) for geom in geometries]
+    arcs = _ArcTable(Counter(key for polygons in shapes for rings in polygons for ring in rings for key in ring))
+    for polygons in shapes:
+        for rings in polygons:
+            for ring in rings:
+                arcs.register(ring)
+    properties = properties if properties is not None else [{} for _ in shapes]
+    objects = [
+        _geometry(arcs, polygons, ident, props) for polygons, ident, props in zip(shapes, ids, properties, strict=True)
+    ]
+    return {
+        "type": "Topology",
+        "transform": {"scale": [scale, scale], "translate": [round(float(v) * scale, decimals) for v in origin]},
+        "objects": {"districts": {"type": "GeometryCollection", "geometries": objects}},
+        "arcs": [_delta(arc) for arc in arcs.arcs],
+    }
+
+
+def decode(topo: dict) -> list[dict]:
+    """The GeoJSON geometries of a topology's ``districts`` (the inverse of :func:`topology`)."""
+    (kx, ky), (dx, dy) = topo["transform"]["scale"], topo["transform"]["translate"]
+    absolute = [np.cumsum(np.asarray(arc, dtype=np.int64), axis=0) for arc in topo["arcs"]]
+
+    def ring(refs: list[int]) -> list[list[float]]:
+        points: list = []
+        for ref in refs:
+            arc = absolute[ref] if ref >= 0 else absolute[~ref][::-1]
+            points.extend(arc[1:] if points else arc)
+        return [[x * kx + dx, y * ky + dy] for x, y in points]
+
+    out = []
+    for geom in topo["objects"]["districts"]["geometries"]:
+        if geom["type"] == "Polygon":
+            out.append({"type": "Polygon", "coordinates": [ring(r) for r in geom["arcs"]]})
+        else:
+            out.append({"type": "MultiPolygon", "coordinates": [[ring(r) for r in p] for p in geom["arcs"]]})
+    return out
+
+
+def _rings(geom, origin: np.ndarray, scale: float) -> list[list[Ring]]:
+    """Each polygon of ``geom`` as its rings of integer point keys (exterior first)."""
+    polygons = shapely.get_parts(geom)
+    out = []
+    for polygon in polygons:
+        rings = [polygon.exterior, *polygon.interiors]
+        out.append([_ring_keys(np.asarray(r.coords), origin, scale) for r in rings])
+    return out
+
+
+def _ring_keys(coords: np.ndarray, origin: np.ndarray, scale: float) -> Ring:
+    grid = np.rint(coords / scale).astype(np.int64) - origin
+    keys = (grid[:, 0] << 32) | grid[:, 1]
+    keep = np.concatenate([[True], keys[1:] != keys[:-1]])  # drop repeated points
+    keys = keys[keep]
+    return keys[:-1].tolist() if len(keys) > 1 and keys[0] == keys[-1] else keys.tolist()
+
+
+class _ArcTable:
+    """Arcs cut from rings and stored once; a ring becomes a list of arc references."""
+
+    def __init__(self, visits: Counter):
+        self.visits = visits
+        self.owners: dict[tuple[int, int], int] = Counter()
+        self.arcs: list[list[int]] = []
+        self.index: dict[tuple[int, ...], int] = {}
+        self.refs: dict[int, list[int]] = {}
+
+    def register(self, ring: Ring) -> None:
+        for a, b in _segments(ring):
+            self.owners[(a, b) if a < b else (b, a)] += 1
+
+    def ring_refs(self, ring: Ring) -> list[int]:
+        """The arc references of a ring: cut at junctions, each arc looked up or added."""
+        if len(ring) < 3:
+            return []
+        cuts = self._cuts(ring)
+        if not cuts:
+            return [self._ref(_canonical_loop(ring))]
+        start = ring[cuts[0] :] + ring[: cuts[0]]
+        offsets = [c - cuts[0] for c in cuts] + [len(ring)]
+        closed = start + [start[0]]
+        return [self._ref(tuple(closed[i : j + 1])) for i, j in zip(offsets, offsets[1:])]
+
+    def _cuts(self, ring: Ring) -> list[int]:
+        """Indices where the ring's edges change the set of rings sharing them, or that are visited ≥3 times."""
+        shared = [self.owners[(a, b) if a < b else (b, a)] for a, b in _segments(ring)]
+        return [i for i in range(len(ring)) if shared[i - 1] != shared[i] or self.visits[ring[i]] > 2]
+
+    def _ref(self, chain: tuple[int, ...]) -> int:
+        if chain in self.index:
+            return self.index[chain]
+        reverse = chain[::-1]
+        if reverse in self.index:
+            return ~self.index[reverse]
+        self.index[chain] = len(self.arcs)
+        self.arcs.append(list(chain))
+        return self.index[chain]
+
+
+def _segments(ring: Ring):
+    return zip(ring, ring[1:] + ring[:1])
+
+
+def _canonical_loop(ring: Ring) -> tuple[int, ...]:
+    """A closed ring with no junction, started at its smallest point so both its users find it."""
+    i = ring.index(min(ring))
+    rotated = ring[i:] + ring[:i]
+    return tuple(rotated + rotated[:1])
+
+
+def _geometry(arcs: _ArcTable, polygons: list[list[Ring]], ident: str, props: dict) -> dict:
+    encoded = [[arcs.ring_refs(ring) for ring in rings] for rings in polygons]
+    encoded = [[r for r in rings if r] for rings in encoded if rings and rings[0]]
+    if len(encoded) == 1:
+        return {"type": "Polygon", "arcs": encoded[0], "id": ident, "properties": props}
+    return {"type": "MultiPolygon", "arcs": encoded, "id": ident, "properties": props}
+
+
+def _delta(arc: list[int]) -> list[list[int]]:
+    keys = np.asarray(arc, dtype=np.int64)
+    points = np.stack([keys >> 32, keys & 0xFFFFFFFF], axis=1)
+    points[1:] -= points[:-1].copy()
+    return points.tolist()

@@ -1,0 +1,191 @@
+"""Folium elements that keep the HTML lean: one shared TopoJSON of the districts, layers that
+take their shapes and texts from it, and all labels in one list.
+
+A map's district geometry and its hover and click texts are written once, in
+:class:`SharedDistricts`, however many layers show them (the combined map has five). The
+topology's arcs are written as encoded polylines (Google's polyline algorithm, the
+``polyline`` package), about half the size of TopoJSON's integer arrays; in the browser
+@mapbox/polyline decodes them and topojson-client turns the topology into features.
+Layers (:class:`DistrictLayer`) carry only the P-codes of their districts. Province
+boundaries are the topology's mesh where provinces meet, plus the region's outline.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+
+import folium
+from branca.element import Element, MacroElement
+from folium.template import Template
+
+# Browser libraries: loaded from jsDelivr in CDN mode, inlined from vendor/ when self-contained.
+SCRIPTS = {
+    "topojson": ("topojson-client.min.js", "https://cdn.jsdelivr.net/npm/topojson-client@3.1.0/dist/topojson-client.min.js"),
+    "polyline": ("polyline.js", "https://cdn.jsdelivr.net/npm/@mapbox/polyline@1.2.1/src/polyline.js"),
+}
+SHARED_SCRIPT = """
+var NAME = (function (topology) {
+    topology.arcs = topology.arcs.map(function (arc) { return polyline.toGeoJSON(arc, PRECISION).coordinates; });
+    var object = topology.objects.districts, shapes = {};
+    topojson.feature(topology, object).features.forEach(function (f) { shapes[f.id] = f; });
+    return {
+        add: function (layer, ids) {
+            layer.addData(ids.map(function (id) { return shapes[id]; }));
+        },
+        mesh: function (layer) {
+            layer.addData({type: "Feature", properties: {}, geometry: topojson.mesh(topology, object, function (a, b) {
+                return a === b || a.properties.p !== b.properties.p;
+            })});
+        }
+    };
+})(TOPOLOGY);
+"""
+
+
+class SharedDistricts(MacroElement):
+    """The districts of a map as one TopoJSON topology, decoded once in the browser.
+
+    ``topology`` is a TopoJSON dict (as :func:`districtcontrol.geo.topology.topology` makes)
+    whose ``districts`` carry each district's ``id`` (P-code) and ``properties`` (hover and
+    popup texts, and ``p``, the province P-code that province boundaries follow). Every text
+    in it must already be HTML-escaped.
+    """
+
+    def __init__(self, topology: dict, decimals: int):
+        super().__init__()
+        self._name = "SharedDistricts"
+        self.topology = topology
+        self.decimals = decimals
+
+    def render(self, **kwargs):
+        """Write the script as it is: it never passes through a template, so its text stays text."""
+        script = (
+            SHARED_SCRIPT.replace("NAME", self.get_name())
+            .replace("PRECISION", str(self.decimals))
+            .replace("TOPOLOGY", script_json(polyline_arcs(self.topology, self.decimals)))
+        )
+        self.get_root().script.add_child(_Raw(script), name=self.get_name())
+
+
+class _Raw(Element):
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+def polyline_arcs(topology: dict, decimals: int) -> dict:
+    """The topology with absolute coordinates and each arc as an encoded polyline string."""
+    import numpy as np
+    import polyline
+
+    dx, dy = topology["transform"]["translate"]  # the scale is the grid, 10**-decimals
+    factor = 10**decimals
+    ox, oy = round(dx * factor), round(dy * factor)
+    arcs = []
+    for arc in topology["arcs"]:
+        points = np.cumsum(np.asarray(arc, dtype=np.int64), axis=0) + (ox, oy)
+        arcs.append(polyline.encode((points / factor).tolist(), precision=decimals, geojson=True))
+    return {"type": "Topology", "objects": topology["objects"], "arcs": arcs}
+
+
+def script_json(value) -> str:
+    """JSON to write inside a ``<script>``: UTF-8 text, and no ``</`` or ``<!`` that could end the script."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return re.sub(r"<(?=[/!])", r"\\u003c", text)
+
+
+class _AddShapes(MacroElement):
+    """Fills its parent layer from the shared topology: the districts ``ids``, or the province mesh."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {%- if this.ids is none %}
+        {{ this.shared.get_name() }}.mesh({{ this._parent.get_name() }});
+        {%- else %}
+        {{ this.shared.get_name() }}.add({{ this._parent.get_name() }}, {{ this.ids|tojson }});
+        {%- endif %}
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, shared: SharedDistricts, ids: list[str] | None):
+        super().__init__()
+        self._name = "AddShapes"
+        self.shared, self.ids = shared, ids
+
+
+class DistrictLayer(folium.GeoJson):
+    """A ``folium.GeoJson`` whose features come from :class:`SharedDistricts` in the browser.
+
+    ``features`` is a full FeatureCollection (ids and properties; geometry is not used), so
+    ``style_function`` sees each feature and tooltips and popups can check their fields.
+    The page gets only the styles and the ids. ``mesh=True`` makes it the province boundaries.
+    """
+
+    def __init__(self, features: dict, shared: SharedDistricts, *, mesh: bool = False, **kwargs):
+        super().__init__(features, **kwargs)
+        self._name = "DistrictLayer"
+        ids = None if mesh else [f["id"] for f in features["features"]]
+        self.add_child(_AddShapes(shared, ids))
+
+    def render(self, **kwargs):
+        """Style maps from the full features; the page's copy of the data is empty (the shapes come later)."""
+        from folium.features import GeoJsonStyleMapper
+
+        mapper = GeoJsonStyleMapper(self.data, self.feature_identifier, self)
+        if self.style:
+            self.style_map = mapper.get_style_map(self.style_function)
+        if self.highlight:
+            self.highlight_map = mapper.get_highlight_map(self.highlight_function)
+        full, children = self.data, self._children
+        # With no features folium keeps the style maps above; children render once the data is back.
+        self.data, self._children = {"type": "FeatureCollection", "features": []}, {}
+        try:
+            super().render(**kwargs)
+        finally:
+            self.data, self._children = full, children
+        for child in children.values():
+            child.render(**kwargs)
+
+
+class Labels(MacroElement):
+    """Text labels as one list: ``(lat, lon, html, css class)``, drawn as non-interactive markers.
+
+    ``html`` must already be escaped.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this.labels|tojson }}.forEach(function (l) {
+            L.marker([l[0], l[1]], {interactive: false, keyboard: false, icon: L.divIcon({
+                className: "dc-label-icon", iconSize: [0, 0], iconAnchor: [0, 0],
+                html: '<div class="dc-label ' + l[3] + '">' + l[2] + "</div>"
+            })}).addTo({{ this._parent.get_name() }});
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, labels: list[tuple[float, float, str, str]]):
+        super().__init__()
+        self._name = "Labels"
+        self.labels = [[round(lat, 4), round(lon, 4), text, css] for lat, lon, text, css in labels]
+
+
+def cdn_scripts() -> list[tuple[str, str]]:
+    """(name, URL) of the browser libraries, for folium's ``default_js``."""
+    return [(name, url) for name, (_, url) in SCRIPTS.items()]
+
+
+def vendored_scripts() -> str:
+    """The browser libraries' text, for self-contained maps (licences in ``vendor/``)."""
+    vendor = resources.files("districtcontrol.maps").joinpath("vendor")
+    return "\n".join(vendor.joinpath(file).read_text(encoding="utf-8") for file, _ in SCRIPTS.values())
