@@ -30,11 +30,23 @@ def test_simplified_districts_share_edges_without_gaps_or_overlaps(control_data)
     assert abs(sum(shapely.area(simplified)) - union_after) / union_after < 0.001  # no gaps counted twice
 
 
-@pytest.mark.parametrize("name", ["taliban", "is", "imu"])
-def test_group_map_in_cdn_mode_is_small(control_data, name):
+def test_simplified_outlines_stay_within_500_m_of_the_original(control_data):
+    original = control_data.districts.to_crs(EQUAL_AREA_CRS).geometry.values
+    simplified = control_data.simplified.to_crs(EQUAL_AREA_CRS).geometry.values
+    assert shapely.hausdorff_distance(original, simplified, densify=0.25).max() <= 500
+
+
+@pytest.mark.parametrize("name", ["combined", "taliban", "is", "imu"])
+def test_map_in_cdn_mode_is_under_200_kb(control_data, name):
     html = map_html(interactive_map(control_data, name))
-    assert len(html.encode()) < 250_000
+    assert len(html.encode()) <= 200_000
     assert "jquery" not in html.lower() and "bootstrap" not in html.lower()
+
+
+def test_district_shapes_are_written_once_however_many_layers_show_them(control_data):
+    html = map_html(interactive_map(control_data, "combined"))
+    assert html.count('"type":"Topology"') == 1  # one topology for the five layers of the combined map
+    assert html.count(".add(district_layer_") == 5
 
 
 def test_html_is_reproducible(control_data):

@@ -54,14 +54,13 @@ def topology(
 def decode(topo: dict) -> list[dict]:
     """The GeoJSON geometries of a topology's ``districts`` (the inverse of :func:`topology`)."""
     (kx, ky), (dx, dy) = topo["transform"]["scale"], topo["transform"]["translate"]
+    digits = max(0, round(-np.log10(min(kx, ky)))) + 1
     absolute = [np.cumsum(np.asarray(arc, dtype=np.int64), axis=0) for arc in topo["arcs"]]
 
     def ring(refs: list[int]) -> list[list[float]]:
-        points: list = []
-        for ref in refs:
-            arc = absolute[ref] if ref >= 0 else absolute[~ref][::-1]
-            points.extend(arc[1:] if points else arc)
-        return [[x * kx + dx, y * ky + dy] for x, y in points]
+        parts = [absolute[ref] if ref >= 0 else absolute[~ref][::-1] for ref in refs]
+        points = np.concatenate([parts[0]] + [part[1:] for part in parts[1:]])
+        return np.round(points * (kx, ky) + (dx, dy), digits).tolist()
 
     out = []
     for geom in topo["objects"]["districts"]["geometries"]:

@@ -22,7 +22,10 @@ from folium.template import Template
 
 # Browser libraries: loaded from jsDelivr in CDN mode, inlined from vendor/ when self-contained.
 SCRIPTS = {
-    "topojson": ("topojson-client.min.js", "https://cdn.jsdelivr.net/npm/topojson-client@3.1.0/dist/topojson-client.min.js"),
+    "topojson": (
+        "topojson-client.min.js",
+        "https://cdn.jsdelivr.net/npm/topojson-client@3.1.0/dist/topojson-client.min.js",
+    ),
     "polyline": ("polyline.js", "https://cdn.jsdelivr.net/npm/@mapbox/polyline@1.2.1/src/polyline.js"),
 }
 SHARED_SCRIPT = """

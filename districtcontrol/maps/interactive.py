@@ -139,10 +139,7 @@ def _district_layer(districts, shared, name: str, layer_name: str, status_of, ke
     properties = {
         f["id"]: f["properties"] for f in shared.topology["objects"]["districts"]["geometries"] if f["id"] in fills
     }
-    features = [
-        {"type": "Feature", "id": pcode, "properties": properties[pcode], "geometry": None}
-        for pcode in fills
-    ]
+    features = [{"type": "Feature", "id": pcode, "properties": properties[pcode], "geometry": None} for pcode in fills]
 
     def style_function(feature):
         return {

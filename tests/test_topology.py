@@ -1,0 +1,95 @@
+"""TopoJSON of district coverages: shared edges stored once, decoding gives back every polygon exactly."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from shapely.geometry import MultiPolygon, Polygon, box, shape
+
+from districtcontrol.geo.topology import decode, topology
+
+
+def same_shapes(a, b) -> bool:
+    return bool(shapely.equals(shapely.normalize(np.asarray(a)), shapely.normalize(np.asarray(b))).all())
+
+
+def decoded(topo) -> list:
+    return [shape(g) for g in decode(topo)]
+
+
+def test_two_neighbours_share_one_arc_for_their_common_edge():
+    left, right = box(0, 0, 1, 1), box(1, 0, 2, 1)
+    topo = topology([left, right], ["A", "B"])
+    geoms = topo["objects"]["districts"]["geometries"]
+    refs = [set(arc for ring in g["arcs"] for arc in ring) for g in geoms]
+    shared = {r if r >= 0 else ~r for r in refs[0]} & {r if r >= 0 else ~r for r in refs[1]}
+    assert len(shared) == 1  # the edge x=1 once, used forwards by one and backwards by the other
+    assert same_shapes(decoded(topo), [left, right])
+
+
+def test_three_districts_meeting_at_a_point_and_the_outline_decode_exactly():
+    top = Polygon([(0, 1), (1, 1), (2, 1), (2, 2), (0, 2)])  # has the vertex where A and B meet it
+    cells = [box(0, 0, 1, 1), box(1, 0, 2, 1), top]
+    topo = topology(cells, ["A", "B", "C"])
+    assert same_shapes(decoded(topo), cells)
+    assert len(topo["arcs"]) == 6  # A|B, A|C, B|C once each, and each district's stretch of the outline
+
+
+def test_enclave_and_its_host_share_one_closed_arc():
+    host = Polygon([(0, 0), (4, 0), (4, 4), (0, 4)], [[(1, 1), (1, 2), (2, 2), (2, 1)]])
+    enclave = box(1, 1, 2, 2)
+    topo = topology([host, enclave], ["host", "enclave"])
+    assert len(topo["arcs"]) == 2  # the host's outline and the ring both districts use
+    assert same_shapes(decoded(topo), [host, enclave])
+
+
+def test_multipolygon_islands_ids_and_properties_are_kept():
+    islands = MultiPolygon([box(0, 0, 1, 1), box(3, 0, 4, 1)])
+    mainland = box(1, 0, 3, 1)
+    topo = topology([islands, mainland], ["I", "M"], [{"p": "X"}, {"p": "Y"}])
+    geoms = topo["objects"]["districts"]["geometries"]
+    assert [g["type"] for g in geoms] == ["MultiPolygon", "Polygon"]
+    assert [(g["id"], g["properties"]) for g in geoms] == [("I", {"p": "X"}), ("M", {"p": "Y"})]
+    assert same_shapes(decoded(topo), [islands, mainland])
+
+
+def test_coordinates_are_integers_on_the_grid_and_translate_is_exact():
+    cells = [box(60.123, 35.001, 60.5, 35.5), box(60.5, 35.001, 61.0, 35.5)]
+    topo = topology(cells, ["A", "B"], decimals=3)
+    assert topo["transform"] == {"scale": [0.001, 0.001], "translate": [60.123, 35.001]}
+    assert all(isinstance(v, int) for arc in topo["arcs"] for point in arc for v in point)
+    assert json.loads(json.dumps(topo)) == topo  # plain JSON
+    assert same_shapes(decoded(topo), cells)
+
+
+@st.composite
+def partitions(draw):
+    """A grid of 1 x 1 cells, each given to one of a few districts; every district a valid polygon."""
+    width, height = draw(st.integers(2, 6)), draw(st.integers(1, 5))
+    owners = draw(st.lists(st.integers(0, 3), min_size=width * height, max_size=width * height))
+    cells: dict[int, list] = {}
+    for i, owner in enumerate(owners):
+        cells.setdefault(owner, []).append(box(i % width, i // width, i % width + 1, i // width + 1))
+    return [shapely.union_all(parts) for _, parts in sorted(cells.items())]
+
+
+@settings(max_examples=150, deadline=None)
+@given(partitions())
+def test_any_partition_of_a_grid_decodes_to_the_same_districts(districts):
+    topo = topology(districts, [str(i) for i in range(len(districts))], decimals=0)
+    assert same_shapes(decoded(topo), districts)
+
+
+@pytest.mark.integration
+def test_real_districts_decode_exactly_and_store_each_shared_edge_once(control_data):
+    simplified = control_data.simplified.geometry.values
+    topo = control_data.topology
+    assert same_shapes(decoded(topo), simplified)
+    assert [g["id"] for g in topo["objects"]["districts"]["geometries"]] == list(control_data.simplified["pcode"])
+    points = sum(len(arc) for arc in topo["arcs"])
+    assert points < 0.7 * shapely.get_num_coordinates(simplified).sum()
