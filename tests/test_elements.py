@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import polyline
+from hypothesis import given
+from hypothesis import strategies as st
 from shapely.geometry import box
 
 from districtcontrol.geo.topology import decode, topology
-from districtcontrol.maps.elements import polyline_arcs, script_json
+from districtcontrol.maps.elements import encode_polylines, polyline_arcs, script_json
 
 
 def test_script_json_cannot_close_the_script_or_open_a_comment():
@@ -28,3 +31,14 @@ def test_polyline_arcs_hold_the_same_points_as_the_topology():
     points = {tuple(p) for ring in rings for p in ring}
     decoded = {p for arc in encoded["arcs"] for p in polyline.decode(arc, 3, geojson=True)}
     assert decoded == points
+
+
+coordinate = st.integers(-180_000, 180_000)
+lines = st.lists(st.lists(st.tuples(coordinate, coordinate), min_size=1, max_size=30), min_size=1, max_size=6)
+
+
+@given(lines)
+def test_vectorised_polylines_match_the_reference_encoder(points):
+    arrays = [np.asarray(line, dtype=np.int64) for line in points]
+    expected = [polyline.encode([(x / 1000, y / 1000) for x, y in line], 3, geojson=True) for line in points]
+    assert encode_polylines(arrays) == expected

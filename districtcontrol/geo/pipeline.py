@@ -29,6 +29,14 @@ class ControlData:
     _simplified: object = field(default=None, repr=False)
     _provinces: object = field(default=None, repr=False)
     _topology: dict | None = field(default=None, repr=False)
+    _rows: list | None = field(default=None, repr=False)
+
+    @property
+    def rows(self) -> list[dict]:
+        """The districts' attributes as one dict per district, in the order of ``districts``; built once."""
+        if self._rows is None:
+            self._rows = self.districts.drop(columns=self.districts.geometry.name).to_dict("records")
+        return self._rows
 
     @property
     def provinces(self):

@@ -39,6 +39,20 @@ def _province_pcode(name: str, resolver: Resolver, region: str) -> str:
 
 
 def dissolve_provinces(districts):
-    """Province polygons dissolved from their districts, with name and P-code."""
-    provinces = districts.dissolve(by="province_pcode", as_index=False, aggfunc={"province": "first"})
-    return provinces[["province_pcode", "province", "geometry"]].sort_values("province_pcode").reset_index(drop=True)
+    """Province polygons dissolved from their districts, with name and P-code.
+
+    The districts are a coverage (they share edges and never overlap), so each province is a
+    ``shapely.coverage_union_all`` of its districts: several times faster than a general union.
+    """
+    import geopandas as gpd
+    import shapely
+
+    groups = districts.groupby("province_pcode", sort=True)
+    return gpd.GeoDataFrame(
+        {
+            "province_pcode": list(groups.groups),
+            "province": [frame["province"].iloc[0] for _, frame in groups],
+        },
+        geometry=[shapely.coverage_union_all(frame.geometry.values) for _, frame in groups],
+        crs=districts.crs,
+    )

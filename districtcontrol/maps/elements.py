@@ -3,8 +3,8 @@ take their shapes and texts from it, and all labels in one list.
 
 A map's district geometry and its hover and click texts are written once, in
 :class:`SharedDistricts`, however many layers show them (the combined map has five). The
-topology's arcs are written as encoded polylines (Google's polyline algorithm, the
-``polyline`` package), about half the size of TopoJSON's integer arrays; in the browser
+topology's arcs are written as encoded polylines (Google's polyline algorithm), about half
+the size of TopoJSON's integer arrays; in the browser
 @mapbox/polyline decodes them and topojson-client turns the topology into features.
 Layers (:class:`DistrictLayer`) carry only the P-codes of their districts. Province
 boundaries are the topology's mesh where provinces meet, plus the region's outline.
@@ -82,18 +82,36 @@ class _Raw(Element):
 
 
 def polyline_arcs(topology: dict, decimals: int) -> dict:
-    """The topology with absolute coordinates and each arc as an encoded polyline string."""
-    import numpy as np
-    import polyline
+    """The topology with absolute coordinates and each arc as an encoded polyline string.
 
-    dx, dy = topology["transform"]["translate"]  # the scale is the grid, 10**-decimals
-    factor = 10**decimals
-    ox, oy = round(dx * factor), round(dy * factor)
-    arcs = []
-    for arc in topology["arcs"]:
-        points = np.cumsum(np.asarray(arc, dtype=np.int64), axis=0) + (ox, oy)
-        arcs.append(polyline.encode((points / factor).tolist(), precision=decimals, geojson=True))
-    return {"type": "Topology", "objects": topology["objects"], "arcs": arcs}
+    The encoding is Google's polyline algorithm (latitude first), vectorised with numpy: the
+    ``polyline`` package does the same one point at a time, 40 times slower; the tests check
+    both give the same strings.
+    """
+    import numpy as np
+
+    origin = np.rint(np.asarray(topology["transform"]["translate"]) * 10**decimals).astype(np.int64)
+    arcs = [np.cumsum(np.asarray(arc, dtype=np.int64), axis=0) + origin for arc in topology["arcs"]]
+    return {"type": "Topology", "objects": topology["objects"], "arcs": encode_polylines(arcs)}
+
+
+def encode_polylines(lines: list) -> list[str]:
+    """Encoded polylines of integer (x, y) point arrays (coordinates already times 10**precision)."""
+    import numpy as np
+
+    if not lines:
+        return []
+    starts = np.zeros((1, 2), dtype=np.int64)
+    deltas = np.concatenate([np.diff(line[:, ::-1], axis=0, prepend=starts) for line in lines]).ravel()
+    values = np.where(deltas < 0, ~(deltas << 1), deltas << 1)
+    shifted = values[:, None] >> (5 * np.arange(8))
+    present = shifted > 0
+    present[:, 0] = True
+    follows = np.zeros_like(present)
+    follows[:, :-1] = present[:, 1:]
+    chars = ((shifted & 31) + 63 + 32 * follows)[present].astype(np.uint8).tobytes().decode("ascii")
+    ends = np.cumsum(present.sum(axis=1))[np.cumsum([2 * len(line) for line in lines]) - 1]
+    return [chars[a:b] for a, b in zip([0, *ends[:-1]], ends)]
 
 
 def script_json(value) -> str:

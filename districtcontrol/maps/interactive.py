@@ -67,10 +67,10 @@ def interactive_map(data, name: str = "combined", *, tiles: str | None = None, s
     shared = _shared_districts(data, name)
     shared.add_to(m)
     if name == "combined":
-        _add_combined_layers(m, districts, shared)
+        _add_combined_layers(m, data.rows, shared)
     else:
         status_of = lambda row: style.map_status(row, name)  # noqa: E731
-        _district_layer(districts, shared, name, f"{GROUP_LABELS[name]} status", status_of).add_to(m)
+        _district_layer(data.rows, shared, name, f"{GROUP_LABELS[name]} status", status_of).add_to(m)
     _province_layer(shared).add_to(m)
     _labels(m, data, name)
     _province_notes(m, data, name)
@@ -120,19 +120,19 @@ def _shared_districts(data, name: str):
                 "p": esc(row["province_pcode"]),
             },
         }
-        for geometry, row in zip(topology["objects"]["districts"]["geometries"], data.simplified.to_dict("records"))
+        for geometry, row in zip(topology["objects"]["districts"]["geometries"], data.rows)
     ]
     objects = {"districts": {"type": "GeometryCollection", "geometries": geometries}}
     return SharedDistricts({**topology, "objects": objects}, COORDINATE_DECIMALS)
 
 
-def _district_layer(districts, shared, name: str, layer_name: str, status_of, keep=None, fill=None):
+def _district_layer(rows, shared, name: str, layer_name: str, status_of, keep=None, fill=None):
     """A layer of map ``name``: the districts ``keep`` selects, coloured by ``status_of`` (or one ``fill``)."""
     import folium
 
     from districtcontrol.maps.elements import DistrictLayer
 
-    rows = [row for row in districts.to_dict("records") if keep is None or keep(row)]
+    rows = [row for row in rows if keep is None or keep(row)]
     if not rows:
         return None
     fills = {esc(row["pcode"]): style.STATUS_COLOURS.get(status_of(row), style.NO_RECORD_COLOUR) for row in rows}
@@ -161,15 +161,15 @@ def _district_layer(districts, shared, name: str, layer_name: str, status_of, ke
     )
 
 
-def _add_combined_layers(m, districts, shared) -> None:
+def _add_combined_layers(m, rows, shared) -> None:
     """Base layer of every district, one toggleable layer per group, and hatching where groups overlap."""
     no_record = lambda row: None  # noqa: E731
-    base = _district_layer(districts, shared, "combined", "All districts", no_record, fill=style.NO_RECORD_COLOUR)
+    base = _district_layer(rows, shared, "combined", "All districts", no_record, fill=style.NO_RECORD_COLOUR)
     base.add_to(m)
     # Drawn bottom to top so the visible colour is the first group in the order Taliban, IS, IMU.
     for group in reversed(GROUPS):
         layer = _district_layer(
-            districts,
+            rows,
             shared,
             "combined",
             GROUP_LABELS[group],
@@ -180,7 +180,7 @@ def _add_combined_layers(m, districts, shared) -> None:
             layer.add_to(m)
     multi = lambda row: len(style.groups_present(row)) > 1  # noqa: E731
     hatch = f"url(#{HATCH_ID})"
-    hatched = _district_layer(districts, shared, "combined", style.MULTI_GROUP_LABEL, no_record, keep=multi, fill=hatch)
+    hatched = _district_layer(rows, shared, "combined", style.MULTI_GROUP_LABEL, no_record, keep=multi, fill=hatch)
     if hatched is not None:
         hatched.add_to(m)
 
@@ -207,7 +207,7 @@ def _labels(m, data, name: str) -> None:
 
     districts, provinces = data.simplified, data.provinces
     labels = []
-    for row, pt in zip(districts.to_dict("records"), districts.geometry.representative_point()):
+    for row, pt in zip(data.rows, districts.geometry.representative_point()):
         if style.labelled(row, name):
             labels.append((pt.y, pt.x, esc(row["district"]), ""))
     for prov_name, pt in zip(provinces["province"], provinces.geometry.representative_point()):
@@ -260,7 +260,7 @@ def _decorations(m, data, name: str, source: str | None) -> None:
 
     text = style.map_text(name, data.table, source)
     rows = []
-    for colour, label, count in style.legend_entries(data.simplified, name):
+    for colour, label, count in style.legend_entries(data.rows, name):
         swatch = (
             f"background: url(#{HATCH_ID}); background: repeating-linear-gradient(45deg, #fff 0 3px, {style.MULTI_GROUP_HATCH} 3px 5px);"
             if colour == "hatch"

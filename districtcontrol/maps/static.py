@@ -148,7 +148,7 @@ def _legend(ax, data, name: str) -> None:
     from matplotlib.patches import Patch
 
     handles = []
-    for colour, label, count in style.legend_entries(data.simplified, name):
+    for colour, label, count in style.legend_entries(data.rows, name):
         if colour == "hatch":
             handles.append(
                 Patch(facecolor="white", edgecolor=style.MULTI_GROUP_HATCH, hatch="////", label=f"{label} ({count})")

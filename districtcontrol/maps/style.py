@@ -90,25 +90,28 @@ def _clean(value) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def status_counts(districts, name: str) -> dict[str, int]:
-    """Number of districts per status in map ``name``, in palette order."""
+def status_counts(rows, name: str) -> dict[str, int]:
+    """Number of districts per status in map ``name``, in palette order (``rows``: one dict per district)."""
     counts = dict.fromkeys(STATUSES, 0)
-    for _, row in districts.iterrows():
+    for row in rows:
         status = map_status(row, name)
         if status:
             counts[status] += 1
     return counts
 
 
-def legend_entries(districts, name: str) -> list[tuple[str, str, int]]:
-    """(colour, label, count) for the legend of map ``name``; statuses with no district are left out."""
-    counts = status_counts(districts, name)
+def legend_entries(rows, name: str) -> list[tuple[str, str, int]]:
+    """(colour, label, count) for the legend of map ``name``; statuses with no district are left out.
+
+    ``rows`` holds one dict per district (:attr:`districtcontrol.geo.ControlData.rows`).
+    """
+    counts = status_counts(rows, name)
     entries = [(STATUS_COLOURS[s], STATUS_LABELS[s], n) for s, n in counts.items() if n]
     if name == "combined":
-        multi = sum(1 for _, row in districts.iterrows() if len(groups_present(row)) > 1)
+        multi = sum(1 for row in rows if len(groups_present(row)) > 1)
         if multi:
             entries.append(("hatch", MULTI_GROUP_LABEL, multi))
-    unrecorded = sum(1 for _, row in districts.iterrows() if not map_status(row, name))
+    unrecorded = sum(1 for row in rows if not map_status(row, name))
     entries.append((NO_RECORD_COLOUR, NO_RECORD_LABEL, unrecorded))
     return entries
 
