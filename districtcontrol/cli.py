@@ -235,6 +235,13 @@ def _formats(value: str) -> tuple[str, ...]:
 @click.option(
     "--source", default=None, help="Source line under the title (default: the report, or the table's file name)."
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Processes rendering maps at once: 0 = one per CPU core (at most 4), 1 = no extra processes.",
+)
 @handle_errors
 def build(
     out,
@@ -249,6 +256,7 @@ def build(
     tiles,
     embed,
     source,
+    jobs,
 ) -> None:
     """Write every map (combined, taliban, is, imu) as HTML and images, plus GeoJSON, summary and index.html.
 
@@ -268,7 +276,15 @@ def build(
         click.echo(f"[{count[0]:>2}/{total}] {path}", err=True)
 
     build_outputs(
-        data, out, chosen, self_contained=self_contained, tiles=tiles, embed=embed, source=source, progress=progress
+        data,
+        out,
+        chosen,
+        self_contained=self_contained,
+        tiles=tiles,
+        embed=embed,
+        source=source,
+        progress=progress,
+        jobs=jobs,
     )
     click.echo(f"Done: open {out / 'index.html' if 'html' in chosen else out}", err=True)
 

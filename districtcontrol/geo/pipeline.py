@@ -30,6 +30,7 @@ class ControlData:
     _provinces: object = field(default=None, repr=False)
     _topology: dict | None = field(default=None, repr=False)
     _rows: list | None = field(default=None, repr=False)
+    cache: dict = field(default_factory=dict, repr=False)  # results derived for display, shared by every map
 
     @property
     def rows(self) -> list[dict]:

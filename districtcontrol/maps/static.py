@@ -8,6 +8,7 @@ line and attribution. Files carry no timestamps, so identical input gives identi
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 from districtcontrol.data.table import GROUP_LABELS
@@ -19,41 +20,112 @@ FIGURE_WIDTH_IN = 12.0
 STATIC_FORMATS = ("png", "svg", "pdf")
 # Text from tables and boundary files is drawn as it is: "$" never starts mathtext.
 PLAIN = {"parse_math": False}
+ARROW = {"arrowstyle": "-", "color": "#555555", "lw": 0.4}
+MIN_ARROW_PX = 5
+LAYOUT_ITERATIONS = 100
 
 
 def static_map(data, name: str = "combined", *, source: str | None = None):
-    """A matplotlib Figure of map ``name`` (``combined``, ``taliban``, ``is`` or ``imu``)."""
-    import matplotlib
+    """A matplotlib Figure of map ``name`` (``combined``, ``taliban``, ``is`` or ``imu``).
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    districts = data.simplified
-    minx, miny, maxx, maxy = districts.total_bounds
-    aspect = 1 / math.cos(math.radians((miny + maxy) / 2))
-    height = FIGURE_WIDTH_IN * (maxy - miny) * aspect / (maxx - minx) + 1.6
-    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH_IN, height))
-    fig.subplots_adjust(left=0.01, right=0.99, top=1 - 0.9 / height, bottom=0.5 / height)
-    _draw_districts(ax, districts, name)
+    Labels sit where :func:`label_layout` placed them once for the region, so every map of
+    a region puts a name in the same place and the placement runs once, not once per map.
+    """
+    fig, ax = _figure(data)
+    _draw_districts(ax, data, name)
     data.provinces.boundary.plot(ax=ax, color=style.PROVINCE_EDGE, linewidth=1.1)
-    _labels(ax, districts, data.provinces, name)
+    _labels(ax, data, name)
     _notes(ax, data, name)
-    _frame(ax, minx, miny, maxx, maxy, aspect)
     _legend(ax, data, name)
     _titles(fig, data, name, source)
     return fig
 
 
-def _draw_districts(ax, districts, name: str) -> None:
-    fills = [
-        style.STATUS_COLOURS.get(style.map_status(row, name), style.NO_RECORD_COLOUR) for _, row in districts.iterrows()
-    ]
-    districts.plot(ax=ax, color=fills, edgecolor=style.DISTRICT_EDGE, linewidth=0.3)
+@dataclass(frozen=True)
+class PlacedLabel:
+    """A district or province name where the label layout put it; ``arrow`` joins it to ``anchor``."""
+
+    text: str
+    pcode: str | None  # the district's P-code; None for a province
+    anchor: tuple[float, float]
+    position: tuple[float, float]
+    arrow: bool
+
+
+def label_layout(data) -> list[PlacedLabel]:
+    """Positions of every district name any map of the region shows, and the province names.
+
+    adjustText moves them apart once per region (the slowest step of a static map); the
+    result is cached on ``data`` and each map draws the subset it labels.
+    """
+    if "static_labels" not in data.cache:
+        data.cache["static_labels"] = _place_labels(data)
+    return data.cache["static_labels"]
+
+
+def _place_labels(data) -> list[PlacedLabel]:
+    import matplotlib.pyplot as plt
+    from adjustText import adjust_text
+
+    fig, ax = _figure(data)
+    try:
+        wanted = []
+        for row, pt in zip(data.rows, data.simplified.geometry.representative_point()):
+            if style.labelled(row, "combined"):
+                wanted.append((row["district"], row["pcode"], (pt.x, pt.y)))
+        for prov, pt in zip(data.provinces["province"], data.provinces.geometry.representative_point()):
+            wanted.append((prov.upper(), None, (pt.x, pt.y)))
+        texts = [_label_text(ax, text, anchor, pcode is None) for text, pcode, anchor in wanted]
+        # A fixed number of iterations, not adjustText's default one-second budget: the same
+        # layout on any machine, and no overlap left on the real data. Leader lines: see _labels.
+        adjust_text(texts, ax=ax, expand=(1.05, 1.25), iter_lim=LAYOUT_ITERATIONS)
+        renderer = fig.canvas.get_renderer()
+        return [
+            PlacedLabel(text, pcode, anchor, tuple(t.get_position()), _needs_arrow(ax, t, anchor, renderer))
+            for (text, pcode, anchor), t in zip(wanted, texts)
+        ]
+    finally:
+        plt.close(fig)
+
+
+def _needs_arrow(ax, text, anchor: tuple[float, float], renderer) -> bool:
+    """Whether a label moved so far that its point lies more than 5 px outside it (adjustText's rule)."""
+    box = text.get_window_extent(renderer)
+    x, y = ax.transData.transform(anchor)
+    return max(box.x0 - x, x - box.x1, box.y0 - y, y - box.y1) >= MIN_ARROW_PX
+
+
+def _figure(data):
+    """A figure sized to the region's extent at its latitude, with the axes framed on it."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    minx, miny, maxx, maxy = data.simplified.total_bounds
+    aspect = 1 / math.cos(math.radians((miny + maxy) / 2))
+    height = FIGURE_WIDTH_IN * (maxy - miny) * aspect / (maxx - minx) + 1.6
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH_IN, height))
+    fig.subplots_adjust(left=0.01, right=0.99, top=1 - 0.9 / height, bottom=0.5 / height)
+    pad = 0.25
+    ax.set_xlim(minx - pad, maxx + pad)
+    ax.set_ylim(miny - pad, maxy + pad)
+    ax.set_aspect(aspect)
+    ax.set_axis_off()
+    return fig, ax
+
+
+def _draw_districts(ax, data, name: str) -> None:
+    districts = data.simplified
+    fills = [style.STATUS_COLOURS.get(style.map_status(row, name), style.NO_RECORD_COLOUR) for row in data.rows]
+    districts.plot(ax=ax, color=fills, edgecolor=style.DISTRICT_EDGE, linewidth=0.3, aspect=None)
     if name == "combined":
-        multi = districts[[len(style.groups_present(row)) > 1 for _, row in districts.iterrows()]]
+        multi = districts[[len(style.groups_present(row)) > 1 for row in data.rows]]
         if len(multi):
-            multi.plot(ax=ax, facecolor="none", edgecolor=style.MULTI_GROUP_HATCH, hatch="////", linewidth=0)
-            multi.plot(ax=ax, facecolor="none", edgecolor=style.DISTRICT_EDGE, linewidth=0.3)
+            multi.plot(
+                ax=ax, facecolor="none", edgecolor=style.MULTI_GROUP_HATCH, hatch="////", linewidth=0, aspect=None
+            )
+            multi.plot(ax=ax, facecolor="none", edgecolor=style.DISTRICT_EDGE, linewidth=0.3, aspect=None)
 
 
 def _halo(width: float = 2.0):
@@ -62,56 +134,27 @@ def _halo(width: float = 2.0):
     return [pe.withStroke(linewidth=width, foreground="white")]
 
 
-def _labels(ax, districts, provinces, name: str) -> None:
-    """District and province labels, moved apart by adjustText so none overlap; countries stay put."""
-    from adjustText import adjust_text
+def _label_text(ax, text: str, xy: tuple[float, float], province: bool):
+    if province:
+        return ax.text(*xy, text, fontsize=7.5, ha="center", va="center", color="#444444", fontweight="bold",
+                       path_effects=_halo(2.5), zorder=5, **PLAIN)  # fmt: skip
+    return ax.text(*xy, text, fontsize=6.5, ha="center", va="center", path_effects=_halo(), zorder=6, **PLAIN)
 
-    texts = []
-    for (_, row), pt in zip(districts.iterrows(), districts.geometry.representative_point()):
-        if style.labelled(row, name):
-            texts.append(
-                ax.text(
-                    pt.x,
-                    pt.y,
-                    row["district"],
-                    fontsize=6.5,
-                    ha="center",
-                    va="center",
-                    path_effects=_halo(),
-                    zorder=6,
-                    **PLAIN,
-                )
-            )
-    for prov, pt in zip(provinces["province"], provinces.geometry.representative_point()):
-        texts.append(
-            ax.text(
-                pt.x,
-                pt.y,
-                prov.upper(),
-                fontsize=7.5,
-                ha="center",
-                va="center",
-                color="#444444",
-                fontweight="bold",
-                path_effects=_halo(2.5),
-                zorder=5,
-                **PLAIN,
-            )
-        )
-    adjust_text(texts, ax=ax, expand=(1.05, 1.25), arrowprops={"arrowstyle": "-", "color": "#555555", "lw": 0.4})
+
+def _labels(ax, data, name: str) -> None:
+    """The district names this map shows and the province names, as laid out once; countries stay put."""
+    from matplotlib.patches import FancyArrowPatch
+
+    shown = {row["pcode"] for row in data.rows if style.labelled(row, name)}
+    for label in label_layout(data):
+        if label.pcode is not None and label.pcode not in shown:
+            continue
+        text = _label_text(ax, label.text, label.position, label.pcode is None)
+        if label.arrow:
+            ax.add_patch(FancyArrowPatch(posA=label.position, posB=label.anchor, patchA=text, **ARROW))
     for country, lat, lon in style.neighbours():
-        ax.text(
-            lon,
-            lat,
-            country,
-            fontsize=10,
-            ha="center",
-            va="center",
-            color="#777777",
-            style="italic",
-            zorder=5,
-            clip_on=True,
-        )
+        ax.text(lon, lat, country, fontsize=10, ha="center", va="center", color="#777777", style="italic", zorder=5,
+                clip_on=True)  # fmt: skip
 
 
 def _notes(ax, data, name: str) -> None:
@@ -133,14 +176,6 @@ def _notes(ax, data, name: str) -> None:
         ax.text(
             lon + 0.12, lat, text, fontsize=6, va="center", fontweight="bold", path_effects=_halo(), zorder=7, **PLAIN
         )
-
-
-def _frame(ax, minx, miny, maxx, maxy, aspect) -> None:
-    pad = 0.25
-    ax.set_xlim(minx - pad, maxx + pad)
-    ax.set_ylim(miny - pad, maxy + pad)
-    ax.set_aspect(aspect)
-    ax.set_axis_off()
 
 
 def _legend(ax, data, name: str) -> None:
@@ -197,11 +232,31 @@ def save_figure(fig, path: str | Path) -> Path:
         from districtcontrol import DistrictControlError
 
         raise DistrictControlError(f"cannot write '{path.name}': use .png, .svg or .pdf for a static map, or .html")
+    if fmt == "png":
+        with atomic_path(path) as tmp:
+            _write_png(fig, tmp)
+        return path
     metadata = {
-        "png": {"Software": None},
         "svg": {"Date": None, "Creator": None},
         "pdf": {"CreationDate": None, "Creator": None, "Producer": None},
-    }[fmt]
+    }
     with matplotlib.rc_context({"svg.hashsalt": "districtcontrol", "svg.fonttype": "path"}), atomic_path(path) as tmp:
-        fig.savefig(tmp, format=fmt, dpi=PNG_DPI, metadata=metadata, facecolor="white")
+        fig.savefig(tmp, format=fmt, dpi=PNG_DPI, metadata=metadata[fmt], facecolor="white")
     return path
+
+
+def _write_png(fig, path: Path) -> None:
+    """An opaque RGB PNG at 300 dpi with no metadata: half the encoding time of matplotlib's RGBA PNG, smaller."""
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    dpi = fig.dpi
+    fig.set_dpi(PNG_DPI)
+    try:
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        rgb = np.asarray(canvas.buffer_rgba())[..., :3]
+    finally:
+        fig.set_dpi(dpi)
+    Image.fromarray(rgb).save(path, format="png", dpi=(PNG_DPI, PNG_DPI), compress_level=3)
