@@ -24,10 +24,15 @@ class DistrictControlError(Exception):
     def __init__(self, message: str, path: str | None = None, line: int | None = None):
         self.path = path
         self.line = line
+        self.message = message
         where = ""
         if path is not None:
             where = f"{path}:{line}: " if line is not None else f"{path}: "
         super().__init__(f"{where}{message}")
+
+    def __reduce__(self):
+        # Whole, when it crosses from a worker process of ``build`` to the caller.
+        return (type(self), (self.message, self.path, self.line))
 
 
 __all__ = ["DistrictControlError", "__version__"]

@@ -129,6 +129,48 @@ def test_failed_build_leaves_earlier_outputs_and_other_files_alone(tmp_path, con
     assert all((tmp_path / name).read_bytes() == data for name, data in before.items())
 
 
+def test_parallel_build_writes_the_same_bytes_as_a_single_process(tmp_path, control_data):
+    formats = ("html", "png", "svg", "geojson")
+    one = build(control_data, tmp_path / "one", formats, jobs=1)
+    two = build(control_data, tmp_path / "two", formats, jobs=2)
+    assert [p.name for p in one] == [p.name for p in two] == planned_outputs(formats)
+    for a, b in zip(one, two):
+        assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_failure_in_a_worker_reaches_the_caller_and_writes_no_half_file(tmp_path, control_data, monkeypatch):
+    import districtcontrol.maps.static as static
+    from districtcontrol import DistrictControlError
+
+    def broken(*args, **kwargs):
+        raise DistrictControlError("cannot draw", "some.csv", 7)
+
+    monkeypatch.setattr(static, "static_map", broken)  # the forked workers inherit the patch
+    with pytest.raises(DistrictControlError) as caught:
+        build(control_data, tmp_path, ("html", "png"), jobs=2)
+    assert (caught.value.path, caught.value.line, str(caught.value)) == ("some.csv", 7, "some.csv:7: cannot draw")
+    assert not [p for p in tmp_path.iterdir() if p.suffix == ".png" or p.name.startswith(".")]
+
+
+def test_static_labels_never_overlap_and_every_map_shows_its_districts(control_data):
+    import matplotlib.pyplot as plt
+
+    from districtcontrol.maps import static
+    from districtcontrol.maps.style import labelled
+
+    layout = static.label_layout(control_data)
+    fig, ax = static._figure(control_data)
+    renderer = fig.canvas.get_renderer()
+    boxes = [
+        static._label_text(ax, lb.text, lb.position, lb.pcode is None).get_window_extent(renderer) for lb in layout
+    ]
+    plt.close(fig)
+    assert not [(i, j) for i in range(len(boxes)) for j in range(i) if boxes[i].overlaps(boxes[j])]
+    placed = {lb.pcode for lb in layout}
+    for name in ("combined", "taliban", "is", "imu"):
+        assert {row["pcode"] for row in control_data.rows if labelled(row, name)} <= placed
+
+
 def test_hostile_boundary_names_stay_text_in_html_and_images(tmp_path):
     """Names from a boundary file reach labels, tooltips and images as text, never markup or mathtext."""
     import geopandas as gpd

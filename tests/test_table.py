@@ -127,3 +127,16 @@ def test_arbitrary_bytes_raise_only_the_tools_error(tmp_path_factory, data):
         read_table(path)
     except TableError as exc:
         assert exc.problems and all(p.path == str(path) for p in exc.problems)
+
+
+def test_errors_survive_the_trip_from_a_worker_process():
+    import pickle
+
+    from districtcontrol import DistrictControlError
+    from districtcontrol.data.table import Problem, TableError
+
+    error = pickle.loads(pickle.dumps(DistrictControlError("bad", "t.csv", 3)))
+    assert (str(error), error.path, error.line) == ("t.csv:3: bad", "t.csv", 3)
+    problems = [Problem("t.csv", 2, "district", "unknown name", "check spelling")]
+    table_error = pickle.loads(pickle.dumps(TableError(problems)))
+    assert table_error.problems == problems and str(table_error) == str(TableError(problems))

@@ -71,6 +71,10 @@ class TableError(DistrictControlError):
         Exception.__init__(self, "\n".join(str(p) for p in self.problems))
         self.path = first.path if first else None
         self.line = first.line if first else None
+        self.message = str(self)
+
+    def __reduce__(self):
+        return (type(self), (self.problems,))
 
 
 def default_table_path() -> Path:
