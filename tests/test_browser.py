@@ -162,3 +162,44 @@ def test_hostile_table_stays_text_in_the_browser(browser, tmp_path, real_boundar
             assert any(h in popup for h in HOSTILE), popup  # shown as literal text
         page.screenshot(path=str(artifacts / f"browser-hostile-{name}.png"))
         page.context.close()
+
+
+def _local_cdn(route):
+    """Serve the CDN files a map asks for from the packages' own copies; refuse anything else."""
+    from importlib import resources
+
+    from districtcontrol.maps.elements import SCRIPTS
+    from districtcontrol.maps.interactive import LEAFLET_CDN_CSS, LEAFLET_CDN_JS
+
+    url = route.request.url
+    if url.startswith("file:"):
+        return route.continue_()
+    leaflet = resources.files("js_lib_leaflet").joinpath("static", "js_lib_leaflet")
+    vendor = resources.files("districtcontrol.maps").joinpath("vendor")
+    files = {LEAFLET_CDN_JS[1]: leaflet / "leaflet.js", LEAFLET_CDN_CSS[1]: leaflet / "leaflet.css"}
+    files |= {cdn: vendor / file for file, cdn in SCRIPTS.values()}
+    if url in files:
+        kind = "text/css" if url.endswith(".css") else "application/javascript"
+        return route.fulfill(body=files[url].read_bytes(), content_type=kind)
+    return route.abort()
+
+
+@pytest.mark.parametrize("render", ["map_html", "folium save"])
+def test_cdn_mode_and_folium_own_save_draw_the_districts(browser, tmp_path, control_data, render):
+    """Every script a map needs is named in its page, whether written by map_html or by folium itself."""
+    from districtcontrol.maps import interactive_map, map_html
+
+    m = interactive_map(control_data, "combined")
+    path = tmp_path / "map.html"
+    if render == "map_html":
+        path.write_text(map_html(m), encoding="utf-8")
+    else:
+        m.save(str(path))  # as in a notebook or a user's own script
+    context = browser.new_context(viewport={"width": 1400, "height": 850})
+    context.route("**/*", _local_cdn)
+    page = context.new_page()
+    page.goto(path.as_uri())
+    page.wait_for_selector("path.leaflet-interactive")
+    assert page.locator("path.leaflet-interactive").count() >= 133 + 23  # base layer and the group layers
+    assert "Khan Abad" in hover_district(page, "AF1904")
+    context.close()

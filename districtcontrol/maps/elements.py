@@ -61,9 +61,15 @@ class SharedDistricts(MacroElement):
         self._name = "SharedDistricts"
         self.topology = topology
         self.decimals = decimals
+        # Loaded however the map is rendered (folium's save, a notebook); map_html replaces them.
+        self.default_js = cdn_scripts()
 
     def render(self, **kwargs):
         """Write the script as it is: it never passes through a template, so its text stays text."""
+        from branca.element import JavascriptLink
+
+        for name, url in self.default_js:
+            self.get_root().header.add_child(JavascriptLink(url), name=name)
         script = (
             SHARED_SCRIPT.replace("NAME", self.get_name())
             .replace("PRECISION", str(self.decimals))
