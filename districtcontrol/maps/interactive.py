@@ -214,19 +214,8 @@ def _labels(m, data, name: str) -> None:
         labels.append((pt.y, pt.x, esc(prov_name), "dc-province"))
     for country, lat, lon in style.neighbours():
         labels.append((lat, lon, esc(country), "dc-country"))
-    labels += [(lat, lon + 0.12, esc(text), "dc-note-label") for lat, lon, text, _ in _note_points(data, name)]
+    labels += [(lat, lon + 0.12, esc(text), "dc-note-label") for lat, lon, text, _ in style.note_points(data, name)]
     Labels(labels).add_to(m)
-
-
-def _note_points(data, name: str) -> list[tuple[float, float, str, object]]:
-    """(lat, lon, label text, note) of each province-level note map ``name`` shows, stacked below the province's centre."""
-    points = dict(zip(data.provinces["province_pcode"], data.provinces.geometry.representative_point()))
-    out = []
-    for i, note in enumerate(n for n in data.notes if name in ("combined", n.group)):
-        pt = points[note.province_pcode]
-        text = f"{GROUP_LABELS[note.group]}: {style.STATUS_LABELS[note.status].lower()} ({note.province} province)"
-        out.append((pt.y - 0.3 - 0.25 * i, pt.x, text, note))
-    return out
 
 
 def _province_notes(m, data, name: str) -> None:
@@ -239,7 +228,7 @@ def _province_notes(m, data, name: str) -> None:
             "properties": {"label": esc(text), "popup": style.note_html(note)},
             "geometry": {"type": "Point", "coordinates": [round(lon, 4), round(lat, 4)]},
         }
-        for lat, lon, text, note in _note_points(data, name)
+        for lat, lon, text, note in style.note_points(data, name)
     ]
     if not features:
         return

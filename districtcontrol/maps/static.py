@@ -158,10 +158,7 @@ def _labels(ax, data, name: str) -> None:
 
 
 def _notes(ax, data, name: str) -> None:
-    points = dict(zip(data.provinces["province_pcode"], data.provinces.geometry.representative_point()))
-    for i, note in enumerate(n for n in data.notes if name in ("combined", n.group)):
-        pt = points[note.province_pcode]
-        lat, lon = pt.y - 0.3 - 0.25 * i, pt.x
+    for lat, lon, _, note in style.note_points(data, name):
         ax.plot(
             lon,
             lat,

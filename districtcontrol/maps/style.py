@@ -121,6 +121,17 @@ def labelled(row, name: str) -> bool:
     return map_status(row, name) is not None
 
 
+def note_points(data, name: str) -> list[tuple[float, float, str, object]]:
+    """(lat, lon, label text, note) of each province-level note map ``name`` shows, stacked below the province's centre."""
+    points = dict(zip(data.provinces["province_pcode"], data.provinces.geometry.representative_point()))
+    out = []
+    for i, note in enumerate(n for n in data.notes if name in ("combined", n.group)):
+        pt = points[note.province_pcode]
+        text = f"{GROUP_LABELS[note.group]}: {STATUS_LABELS[note.status].lower()} ({note.province} province)"
+        out.append((pt.y - 0.3 - 0.25 * i, pt.x, text, note))
+    return out
+
+
 def neighbours() -> list[tuple[str, float, float]]:
     """Neighbouring countries to name beyond the border: (name, lat, lon)."""
     path = resources.files("districtcontrol.data").joinpath("neighbours.csv")
