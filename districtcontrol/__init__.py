@@ -1,18 +1,29 @@
 """districtcontrol: map which districts armed groups have captured, contest or operate in.
 
-The package is laid out as the pipeline it runs:
+The public API, importable from here (the CLI is a thin layer over the same functions)::
 
-* :mod:`districtcontrol.data` reads and validates control tables (read);
-* :mod:`districtcontrol.geo` loads boundaries, resolves names and joins (resolve names, join);
-* :mod:`districtcontrol.maps` renders interactive and static maps (render, write);
-* :mod:`districtcontrol.cli` is the command line, a thin layer over the three.
+    from districtcontrol import load_control, interactive_map, static_map, build
 
-Importing the package is cheap: geopandas, folium and matplotlib load only when used.
+* reading: :func:`read_table`, :func:`validate_table`, :func:`read_legend`;
+* resolving and joining: :func:`load_control` (read → resolve names → join),
+  :class:`Resolver`, :func:`load_boundaries`;
+* rendering: :func:`prepare_region`, :func:`interactive_map`, :func:`map_html`,
+  :func:`static_map`, :func:`save_figure`, :func:`save_map`, :func:`build`;
+* data out: :func:`write_geojson`, :func:`summarise`, :func:`format_summary`.
+
+Modules and names with a leading underscore are private. Importing the package is cheap:
+geopandas, folium and matplotlib load only when used.
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+import importlib
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("districtcontrol")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0+unknown"
 
 
 class DistrictControlError(Exception):
@@ -35,4 +46,33 @@ class DistrictControlError(Exception):
         return (type(self), (self.message, self.path, self.line))
 
 
-__all__ = ["DistrictControlError", "__version__"]
+_PUBLIC = {
+    "read_table": "districtcontrol.data.table",
+    "validate_table": "districtcontrol.data.table",
+    "TableError": "districtcontrol.data.table",
+    "read_legend": "districtcontrol.data.legend",
+    "Legend": "districtcontrol.data.legend",
+    "load_control": "districtcontrol.geo.pipeline",
+    "ControlData": "districtcontrol.geo.pipeline",
+    "load_boundaries": "districtcontrol.geo.boundaries",
+    "Resolver": "districtcontrol.geo.names",
+    "Resolution": "districtcontrol.geo.names",
+    "write_geojson": "districtcontrol.geo.export",
+    "summarise": "districtcontrol.geo.export",
+    "format_summary": "districtcontrol.geo.export",
+    "prepare_region": "districtcontrol.maps._prepared",
+    "interactive_map": "districtcontrol.maps.interactive",
+    "map_html": "districtcontrol.maps.interactive",
+    "static_map": "districtcontrol.maps.static",
+    "save_figure": "districtcontrol.maps.static",
+    "save_map": "districtcontrol.maps._build",
+    "build": "districtcontrol.maps._build",
+}
+
+__all__ = ["DistrictControlError", "__version__", *_PUBLIC]
+
+
+def __getattr__(name: str):
+    if name in _PUBLIC:
+        return getattr(importlib.import_module(_PUBLIC[name]), name)
+    raise AttributeError(f"module 'districtcontrol' has no attribute '{name}'")

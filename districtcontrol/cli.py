@@ -14,10 +14,6 @@ import click
 
 from districtcontrol import DistrictControlError, __version__
 
-REGION_HELP = (
-    "Region to cover: 'north' (the provinces on the border with Turkmenistan, Uzbekistan and "
-    "Tajikistan plus every province with a record), 'all', or a comma-separated list of provinces."
-)
 EXIT_BAD_INPUT = 2
 
 
@@ -71,7 +67,9 @@ def boundary_options(func):
 
 
 def region_option(func):
-    return click.option("--region", default="north", show_default=True, help=REGION_HELP)(func)
+    from districtcontrol.geo._regions import REGION_HELP
+
+    return click.option("--region", default="north", show_default=True, help=f"Region to cover: {REGION_HELP}.")(func)
 
 
 def _load(table, boundaries, region, name_field, province_field, pcode_field):
@@ -80,6 +78,18 @@ def _load(table, boundaries, region, name_field, province_field, pcode_field):
     return load_control(
         table, boundaries, region, name_field=name_field, province_field=province_field, pcode_field=pcode_field
     )
+
+
+def _formats_help() -> str:
+    from districtcontrol.maps._formats import BUILD_FORMATS
+
+    return f"Comma-separated outputs: {', '.join(BUILD_FORMATS)}."
+
+
+def _default_formats() -> str:
+    from districtcontrol.maps._formats import DEFAULT_BUILD_FORMATS
+
+    return ",".join(DEFAULT_BUILD_FORMATS)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -104,10 +114,11 @@ def main() -> None:
 @handle_errors
 def boundaries(boundaries, name_field, province_field, pcode_field) -> None:
     """Show the boundary file in use: path, checksum, counts and attribution."""
-    from districtcontrol.geo import ATTRIBUTION, file_sha256, locate_boundaries, read_boundaries
+    from districtcontrol.geo.boundaries import ATTRIBUTION, file_sha256, load_boundaries
 
-    source = locate_boundaries(boundaries)
-    frame = read_boundaries(source.path, name_field=name_field, province_field=province_field, pcode_field=pcode_field)
+    source, frame = load_boundaries(
+        boundaries, name_field=name_field, province_field=province_field, pcode_field=pcode_field
+    )
     click.echo(f"file:        {source.path}")
     click.echo(f"found by:    {source.origin}")
     click.echo(f"sha256:      {file_sha256(source.path)}")
@@ -175,8 +186,8 @@ def export(output, region, table, boundaries, name_field, province_field, pcode_
     from districtcontrol.geo import write_geojson
 
     data = _load(table, boundaries, region, name_field, province_field, pcode_field)
-    write_geojson(data.districts, output)
-    recorded = int(data.districts[["taliban", "is", "imu"]].notna().any(axis=1).sum())
+    write_geojson(data.districts, output, data.legend)
+    recorded = int(data.districts[list(data.legend.group_keys)].notna().any(axis=1).sum())
     click.echo(f"Wrote {output}: {len(data.districts)} districts, {recorded} with a record.", err=True)
 
 
@@ -191,19 +202,7 @@ def summary(fmt, region, table, boundaries, name_field, province_field, pcode_fi
     from districtcontrol.geo import format_summary, summarise
 
     data = _load(table, boundaries, region, name_field, province_field, pcode_field)
-    click.echo(format_summary(summarise(data.districts), fmt), nl=False)
-
-
-def _formats(value: str) -> tuple[str, ...]:
-    from districtcontrol.maps.build import FORMATS
-
-    chosen = tuple(f.strip().lower() for f in value.split(",") if f.strip())
-    unknown = [f for f in chosen if f not in FORMATS + ("pdf",)]
-    if unknown or not chosen:
-        raise click.BadParameter(
-            f"unknown format {', '.join(unknown) or '(none)'}; choose from html, png, svg, pdf, geojson"
-        )
-    return chosen
+    click.echo(format_summary(summarise(data.districts, data.legend), fmt, data.legend), nl=False)
 
 
 @main.command()
@@ -218,13 +217,7 @@ def _formats(value: str) -> tuple[str, ...]:
 @region_option
 @table_option
 @boundary_options
-@click.option(
-    "--format",
-    "formats",
-    default="html,png,svg,geojson",
-    show_default=True,
-    help="Comma-separated outputs: html, png, svg, pdf, geojson.",
-)
+@click.option("--format", "formats", default=_default_formats(), show_default=True, help=_formats_help())
 @click.option("--self-contained", is_flag=True, help="Inline Leaflet so the HTML opens with no network at all.")
 @click.option(
     "--tiles",
@@ -263,12 +256,13 @@ def build(
     Everything is checked before the first file is written; each file is written to a
     temporary name and renamed into place.
     """
-    from districtcontrol.maps.build import build as build_outputs
-    from districtcontrol.maps.build import planned_outputs
+    from districtcontrol.maps._formats import parse_formats
+    from districtcontrol.maps._build import build as build_outputs
+    from districtcontrol.maps._build import planned_outputs
 
-    chosen = _formats(formats)
+    chosen = parse_formats(formats)
     data = _load(table, boundaries, region, name_field, province_field, pcode_field)
-    total = len(planned_outputs(chosen, embed))
+    total = len(planned_outputs(data.legend, chosen, embed))
     count = [0]
 
     def progress(path: Path) -> None:
@@ -290,7 +284,7 @@ def build(
 
 
 @main.command(name="map")
-@click.argument("group", type=click.Choice(["combined", "taliban", "is", "imu"]))
+@click.argument("group")
 @click.option(
     "-o",
     "--output",
@@ -308,22 +302,18 @@ def build(
 def map_command(
     group, output, region, table, boundaries, name_field, province_field, pcode_field, self_contained, tiles, source
 ) -> None:
-    """Write one map. GROUP is combined, taliban, is or imu; the format follows the suffix of -o."""
-    suffix = output.suffix.lower()
-    if suffix not in (".html", ".png", ".svg", ".pdf"):
-        raise DistrictControlError(f"cannot tell the format of '{output.name}': use .html, .png, .svg or .pdf")
+    """Write one map. GROUP is 'combined' or a group of the legend (taliban, is, imu for the shipped
+    table); the format follows the suffix of -o."""
+    from districtcontrol.maps._formats import map_format
+    from districtcontrol.maps._view import map_names
+    from districtcontrol.maps._build import save_map
+
+    map_format(output)
     data = _load(table, boundaries, region, name_field, province_field, pcode_field)
-    if suffix == ".html":
-        from districtcontrol.geo.files import write_text
-        from districtcontrol.maps import interactive_map, map_html
-
-        write_text(
-            output, map_html(interactive_map(data, group, tiles=tiles, source=source), self_contained=self_contained)
-        )
-    else:
-        from districtcontrol.maps.static import save_figure, static_map
-
-        save_figure(static_map(data, group, source=source), output)
+    names = map_names(data.legend)
+    if group not in names:
+        raise click.BadParameter(f"'{group}' is not one of {', '.join(names)}", param_hint="GROUP")
+    save_map(data, group, output, self_contained=self_contained, tiles=tiles, source=source)
     click.echo(f"Wrote {output}", err=True)
 
 

@@ -41,6 +41,14 @@ def control_data(real_boundaries):
 
 
 @pytest.fixture(scope="session")
+def region(control_data):
+    """The shipped table's region north, prepared once for drawing."""
+    from districtcontrol.maps import prepare_region
+
+    return prepare_region(control_data)
+
+
+@pytest.fixture(scope="session")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS

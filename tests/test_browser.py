@@ -168,7 +168,7 @@ def _local_cdn(route):
     """Serve the CDN files a map asks for from the packages' own copies; refuse anything else."""
     from importlib import resources
 
-    from districtcontrol.maps.elements import SCRIPTS
+    from districtcontrol.maps._elements import SCRIPTS
     from districtcontrol.maps.interactive import LEAFLET_CDN_CSS, LEAFLET_CDN_JS
 
     url = route.request.url

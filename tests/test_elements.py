@@ -10,8 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from shapely.geometry import box
 
-from districtcontrol.geo.topology import decode, topology
-from districtcontrol.maps.elements import encode_polylines, polyline_arcs, script_json
+from districtcontrol.geo._topology import topology
+from districtcontrol.maps._elements import encode_polylines, polyline_arcs, script_json
+from tests.topojson_decode import decode
 
 
 def test_script_json_cannot_close_the_script_or_open_a_comment():
@@ -25,7 +26,7 @@ def test_script_json_cannot_close_the_script_or_open_a_comment():
 def test_polyline_arcs_hold_the_same_points_as_the_topology():
     cells = [box(65.101, 36.2, 65.5, 36.75), box(65.5, 36.2, 66.0, 36.75)]
     topo = topology(cells, ["A", "B"], decimals=3)
-    encoded = polyline_arcs(topo, 3)
+    encoded = polyline_arcs(topo)
     assert "transform" not in encoded and all(isinstance(arc, str) for arc in encoded["arcs"])
     rings = [ring for g in decode(topo) for ring in g["coordinates"]]
     points = {tuple(p) for ring in rings for p in ring}

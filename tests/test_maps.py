@@ -15,9 +15,9 @@ pytestmark = pytest.mark.integration
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
-def test_simplified_districts_share_edges_without_gaps_or_overlaps(control_data):
+def test_simplified_districts_share_edges_without_gaps_or_overlaps(control_data, region):
     original = control_data.districts.to_crs(EQUAL_AREA_CRS).geometry.values
-    simplified = control_data.simplified.to_crs(EQUAL_AREA_CRS).geometry.values
+    simplified = region.simplified.to_crs(EQUAL_AREA_CRS).geometry.values
     assert shapely.is_valid(simplified).all()
     tree = shapely.STRtree(simplified)
     left, right = tree.query(simplified, predicate="intersects")
@@ -30,9 +30,9 @@ def test_simplified_districts_share_edges_without_gaps_or_overlaps(control_data)
     assert abs(sum(shapely.area(simplified)) - union_after) / union_after < 0.001  # no gaps counted twice
 
 
-def test_simplified_outlines_stay_within_500_m_of_the_original(control_data):
+def test_simplified_outlines_stay_within_500_m_of_the_original(control_data, region):
     original = control_data.districts.to_crs(EQUAL_AREA_CRS).geometry.values
-    simplified = control_data.simplified.to_crs(EQUAL_AREA_CRS).geometry.values
+    simplified = region.simplified.to_crs(EQUAL_AREA_CRS).geometry.values
     assert shapely.hausdorff_distance(original, simplified, densify=0.25).max() <= 500
 
 
@@ -90,7 +90,7 @@ def test_template_syntax_in_a_note_is_not_evaluated(tmp_path, real_boundaries):
 def test_build_writes_every_output(tmp_path, control_data):
     formats = ("html", "png", "geojson")
     written = build(control_data, tmp_path, formats, embed=True)
-    assert sorted(p.name for p in written) == sorted(planned_outputs(formats, embed=True))
+    assert sorted(p.name for p in written) == sorted(planned_outputs(control_data.legend, formats, embed=True))
     png = (tmp_path / "combined.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert b"pHYs" in png  # resolution recorded (300 dpi)
@@ -133,7 +133,7 @@ def test_parallel_build_writes_the_same_bytes_as_a_single_process(tmp_path, cont
     formats = ("html", "png", "svg", "geojson")
     one = build(control_data, tmp_path / "one", formats, jobs=1)
     two = build(control_data, tmp_path / "two", formats, jobs=2)
-    assert [p.name for p in one] == [p.name for p in two] == planned_outputs(formats)
+    assert [p.name for p in one] == [p.name for p in two] == planned_outputs(control_data.legend, formats)
     for a, b in zip(one, two):
         assert a.read_bytes() == b.read_bytes(), a.name
 
@@ -152,23 +152,21 @@ def test_failure_in_a_worker_reaches_the_caller_and_writes_no_half_file(tmp_path
     assert not [p for p in tmp_path.iterdir() if p.suffix == ".png" or p.name.startswith(".")]
 
 
-def test_static_labels_never_overlap_and_every_map_shows_its_districts(control_data):
-    import matplotlib.pyplot as plt
-
+def test_static_labels_never_overlap_and_every_map_shows_its_districts(region):
     from districtcontrol.maps import static
-    from districtcontrol.maps.style import labelled
+    from districtcontrol.maps._view import labelled, map_names
 
-    layout = static.label_layout(control_data)
-    fig, ax = static._figure(control_data)
+    layout = static.label_layout(region)
+    fig = static.static_map(region.with_labels(layout), "combined")
+    ax = fig.axes[0]
     renderer = fig.canvas.get_renderer()
-    boxes = [
-        static._label_text(ax, lb.text, lb.position, lb.pcode is None).get_window_extent(renderer) for lb in layout
-    ]
-    plt.close(fig)
+    names = {lb.text for lb in layout}
+    boxes = [t.get_window_extent(renderer) for t in ax.texts if t.get_text() in names]
+    assert len(boxes) == len(layout)  # the combined map draws every placed label
     assert not [(i, j) for i in range(len(boxes)) for j in range(i) if boxes[i].overlaps(boxes[j])]
     placed = {lb.pcode for lb in layout}
-    for name in ("combined", "taliban", "is", "imu"):
-        assert {row["pcode"] for row in control_data.rows if labelled(row, name)} <= placed
+    for name in map_names(region.legend):
+        assert {row["pcode"] for row in region.rows if labelled(row, name, region.legend)} <= placed
 
 
 def test_hostile_boundary_names_stay_text_in_html_and_images(tmp_path):
@@ -197,4 +195,4 @@ def test_hostile_boundary_names_stay_text_in_html_and_images(tmp_path):
     assert "<svg onload" not in html
     assert "&lt;svg onload=alert(1)&gt;" in html or "\\u0026lt;svg onload" in html
     assert (tmp_path / "out" / "combined.png").stat().st_size > 10_000
-    assert len(written) == len(planned_outputs(("html", "png")))
+    assert len(written) == len(planned_outputs(data.legend, ("html", "png")))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 import shapely
@@ -11,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import MultiPolygon, Polygon, box, shape
 
-from districtcontrol.geo.topology import decode, topology
+from districtcontrol.geo._topology import topology
+from tests.topojson_decode import decode
 
 
 def same_shapes(a, b) -> bool:
@@ -58,12 +57,13 @@ def test_multipolygon_islands_ids_and_properties_are_kept():
     assert same_shapes(decoded(topo), [islands, mainland])
 
 
-def test_coordinates_are_integers_on_the_grid_and_translate_is_exact():
+def test_arcs_are_absolute_integer_points_on_the_grid():
     cells = [box(60.123, 35.001, 60.5, 35.5), box(60.5, 35.001, 61.0, 35.5)]
     topo = topology(cells, ["A", "B"], decimals=3)
-    assert topo["transform"] == {"scale": [0.001, 0.001], "translate": [60.123, 35.001]}
-    assert all(isinstance(v, int) for arc in topo["arcs"] for point in arc for v in point)
-    assert json.loads(json.dumps(topo)) == topo  # plain JSON
+    assert topo["decimals"] == 3 and "transform" not in topo
+    points = {tuple(point) for arc in topo["arcs"] for point in arc.tolist()}
+    assert (60123, 35001) in points and (61000, 35500) in points  # degrees x 1000, not deltas
+    assert all(arc.dtype.kind == "i" for arc in topo["arcs"])
     assert same_shapes(decoded(topo), cells)
 
 
@@ -86,10 +86,10 @@ def test_any_partition_of_a_grid_decodes_to_the_same_districts(districts):
 
 
 @pytest.mark.integration
-def test_real_districts_decode_exactly_and_store_each_shared_edge_once(control_data):
-    simplified = control_data.simplified.geometry.values
-    topo = control_data.topology
+def test_real_districts_decode_exactly_and_store_each_shared_edge_once(region):
+    simplified = region.simplified.geometry.values
+    topo = region.topology
     assert same_shapes(decoded(topo), simplified)
-    assert [g["id"] for g in topo["objects"]["districts"]["geometries"]] == list(control_data.simplified["pcode"])
+    assert [g["id"] for g in topo["objects"]["districts"]["geometries"]] == list(region.simplified["pcode"])
     points = sum(len(arc) for arc in topo["arcs"])
     assert points < 0.7 * shapely.get_num_coordinates(simplified).sum()

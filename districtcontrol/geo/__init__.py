@@ -1,36 +1,31 @@
-"""Boundaries, regions, name resolution and the join of control tables to districts."""
+"""Boundaries, name resolution and the join of control tables to districts (public API, loaded lazily)."""
 
-from districtcontrol.geo.boundaries import (
-    ATTRIBUTION,
-    BoundarySource,
-    download_boundaries,
-    file_sha256,
-    locate_boundaries,
-    read_boundaries,
-)
-from districtcontrol.geo.export import format_summary, summarise, write_geojson
-from districtcontrol.geo.join import join_control, resolve_records
-from districtcontrol.geo.names import Resolution, Resolver, normalise
-from districtcontrol.geo.pipeline import ControlData, load_control
-from districtcontrol.geo.regions import NORTH_BORDER_PROVINCES, region_provinces
+from __future__ import annotations
 
-__all__ = [
-    "ATTRIBUTION",
-    "NORTH_BORDER_PROVINCES",
-    "BoundarySource",
-    "ControlData",
-    "Resolution",
-    "Resolver",
-    "download_boundaries",
-    "file_sha256",
-    "format_summary",
-    "join_control",
-    "load_control",
-    "locate_boundaries",
-    "normalise",
-    "read_boundaries",
-    "region_provinces",
-    "resolve_records",
-    "summarise",
-    "write_geojson",
-]
+import importlib
+
+_PUBLIC = {
+    "ATTRIBUTION": "districtcontrol.geo.boundaries",
+    "BoundarySource": "districtcontrol.geo.boundaries",
+    "download_boundaries": "districtcontrol.geo.boundaries",
+    "file_sha256": "districtcontrol.geo.boundaries",
+    "load_boundaries": "districtcontrol.geo.boundaries",
+    "locate_boundaries": "districtcontrol.geo.boundaries",
+    "read_boundaries": "districtcontrol.geo.boundaries",
+    "format_summary": "districtcontrol.geo.export",
+    "summarise": "districtcontrol.geo.export",
+    "write_geojson": "districtcontrol.geo.export",
+    "Resolution": "districtcontrol.geo.names",
+    "Resolver": "districtcontrol.geo.names",
+    "normalise": "districtcontrol.geo.names",
+    "ControlData": "districtcontrol.geo.pipeline",
+    "load_control": "districtcontrol.geo.pipeline",
+}
+
+__all__ = list(_PUBLIC)
+
+
+def __getattr__(name: str):
+    if name in _PUBLIC:
+        return getattr(importlib.import_module(_PUBLIC[name]), name)
+    raise AttributeError(f"module 'districtcontrol.geo' has no attribute '{name}'")

@@ -141,6 +141,19 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+def load_boundaries(
+    path: str | Path | None = None,
+    *,
+    name_field: str | None = None,
+    province_field: str | None = None,
+    pcode_field: str | None = None,
+):
+    """Find the boundary file (:func:`locate_boundaries`) and read it: ``(BoundarySource, GeoDataFrame)``."""
+    source = locate_boundaries(path)
+    frame = read_boundaries(source.path, name_field=name_field, province_field=province_field, pcode_field=pcode_field)
+    return source, frame
+
+
 def read_boundaries(
     path: str | Path,
     *,

@@ -3,8 +3,26 @@
 Importing this package is cheap; folium and matplotlib load when a map is made.
 """
 
-from districtcontrol.maps.build import FORMATS, build, planned_outputs
-from districtcontrol.maps.interactive import interactive_map, map_html
-from districtcontrol.maps.static import save_figure, static_map
+from __future__ import annotations
 
-__all__ = ["FORMATS", "build", "interactive_map", "map_html", "planned_outputs", "save_figure", "static_map"]
+import importlib
+
+_PUBLIC = {
+    "prepare_region": "districtcontrol.maps._prepared",
+    "PreparedRegion": "districtcontrol.maps._prepared",
+    "build": "districtcontrol.maps._build",
+    "planned_outputs": "districtcontrol.maps._build",
+    "save_map": "districtcontrol.maps._build",
+    "interactive_map": "districtcontrol.maps.interactive",
+    "map_html": "districtcontrol.maps.interactive",
+    "save_figure": "districtcontrol.maps.static",
+    "static_map": "districtcontrol.maps.static",
+}
+
+__all__ = list(_PUBLIC)
+
+
+def __getattr__(name: str):
+    if name in _PUBLIC:
+        return getattr(importlib.import_module(_PUBLIC[name]), name)
+    raise AttributeError(f"module 'districtcontrol.maps' has no attribute '{name}'")

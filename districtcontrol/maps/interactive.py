@@ -8,13 +8,12 @@ table or a boundary file in escaped form.
 from __future__ import annotations
 
 import base64
-import contextlib
 import re
 from importlib import resources
 
-from districtcontrol.data.table import GROUP_LABELS, GROUPS
-from districtcontrol.maps import style
-from districtcontrol.maps.style import esc
+from districtcontrol.maps import _palette, _view
+from districtcontrol.maps._popups import esc, note_html, popup_html, tooltip_fields, tooltip_properties
+from districtcontrol.maps._prepared import PreparedRegion, prepare_region
 
 LEAFLET_CDN_JS = ("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")
 LEAFLET_CDN_CSS = ("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css")
@@ -44,49 +43,52 @@ NO_DEFAULT_ICON_JS = 'L.Marker.prototype.options.icon = L.divIcon({className: "d
 HATCH_SVG = (
     '<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>'
     f'<pattern id="{HATCH_ID}" patternUnits="userSpaceOnUse" width="7" height="7" patternTransform="rotate(45)">'
-    f'<line x1="0" y1="0" x2="0" y2="7" stroke="{style.MULTI_GROUP_HATCH}" stroke-width="2"/></pattern>'
+    f'<line x1="0" y1="0" x2="0" y2="7" stroke="{_palette.MULTI_GROUP_HATCH}" stroke-width="2"/></pattern>'
     "</defs></svg>"
 )
 
 
 def interactive_map(data, name: str = "combined", *, tiles: str | None = None, source: str | None = None):
-    """A ``folium.Map`` of map ``name`` (``combined``, ``taliban``, ``is`` or ``imu``) for a region.
+    """A ``folium.Map`` of map ``name`` (``combined`` or a group key of the legend) for a region.
 
-    ``data`` is a :class:`districtcontrol.geo.ControlData`. ``tiles`` is an xyzservices
-    provider name (e.g. ``OpenStreetMap.Mapnik``); by default there are no tiles. District
-    shapes and texts are written once, as TopoJSON, and shared by every layer
-    (:mod:`districtcontrol.maps.elements`).
+    ``data`` is what :func:`districtcontrol.geo.load_control` returns, or a region prepared
+    once for several maps (:func:`districtcontrol.maps.prepare_region`). ``tiles`` is an
+    xyzservices provider name (e.g. ``OpenStreetMap.Mapnik``); by default there are no tiles.
+    District shapes and texts are written once, as a topology, and shared by every layer.
     """
     import folium
 
-    _check_name(name)
-    districts = data.simplified
+    region = prepare_region(data)
+    _check_name(name, region)
     m = folium.Map(tiles=None, zoom_control=True, control_scale=True, prefer_canvas=False)
     if tiles:
         _add_tiles(m, tiles)
-    shared = _shared_districts(data, name)
+    shared = _shared_districts(region, name)
     shared.add_to(m)
-    if name == "combined":
-        _add_combined_layers(m, data.rows, shared)
+    if name == _view.COMBINED:
+        _add_combined_layers(m, region, shared)
     else:
-        status_of = lambda row: style.map_status(row, name)  # noqa: E731
-        _district_layer(data.rows, shared, name, f"{GROUP_LABELS[name]} status", status_of).add_to(m)
+        layer_name = f"{region.legend.group_label(name)} status"
+        _district_layer(
+            region, shared, name, layer_name, lambda row: _view.fill_colour(row, name, region.legend)
+        ).add_to(m)
     _province_layer(shared).add_to(m)
-    _labels(m, data, name)
-    _province_notes(m, data, name)
-    _decorations(m, data, name, source)
-    if name == "combined" or tiles:
+    _labels(m, region, name)
+    _province_notes(m, region, name)
+    _decorations(m, region, name, source)
+    if name == _view.COMBINED or tiles:
         folium.LayerControl(collapsed=False).add_to(m)
-    minx, miny, maxx, maxy = districts.total_bounds
+    minx, miny, maxx, maxy = region.simplified.total_bounds
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
 
 
-def _check_name(name: str) -> None:
+def _check_name(name: str, region: PreparedRegion) -> None:
     from districtcontrol import DistrictControlError
 
-    if name not in style.MAP_NAMES:
-        raise DistrictControlError(f"unknown map '{name}': choose one of {', '.join(style.MAP_NAMES)}")
+    names = _view.map_names(region.legend)
+    if name not in names:
+        raise DistrictControlError(f"unknown map '{name}': choose one of {', '.join(names)}")
 
 
 def _add_tiles(m, tiles: str) -> None:
@@ -104,38 +106,37 @@ def _add_tiles(m, tiles: str) -> None:
     folium.TileLayer(tiles=provider.build_url(), attr=provider.html_attribution, name=provider.name).add_to(m)
 
 
-def _shared_districts(data, name: str):
+def _shared_districts(region: PreparedRegion, name: str):
     """The region's topology with map ``name``'s hover and popup texts (escaped) on each district."""
-    from districtcontrol.geo.simplify import COORDINATE_DECIMALS
-    from districtcontrol.maps.elements import SharedDistricts
+    from districtcontrol.maps._elements import SharedDistricts
 
-    topology = data.topology
+    legend = region.legend
     geometries = [
         {
             **geometry,
             "id": esc(row["pcode"]),
             "properties": {
-                **style.tooltip_properties(row, name),
-                "popup": style.popup_html(row, name),
+                **tooltip_properties(row, name, legend),
+                "popup": popup_html(row, name, legend),
                 "p": esc(row["province_pcode"]),
             },
         }
-        for geometry, row in zip(topology["objects"]["districts"]["geometries"], data.rows)
+        for geometry, row in zip(region.topology["objects"]["districts"]["geometries"], region.rows)
     ]
     objects = {"districts": {"type": "GeometryCollection", "geometries": geometries}}
-    return SharedDistricts({**topology, "objects": objects}, COORDINATE_DECIMALS)
+    return SharedDistricts({**region.topology, "objects": objects})
 
 
-def _district_layer(rows, shared, name: str, layer_name: str, status_of, keep=None, fill=None):
-    """A layer of map ``name``: the districts ``keep`` selects, coloured by ``status_of`` (or one ``fill``)."""
+def _district_layer(region: PreparedRegion, shared, name: str, layer_name: str, fill_of, keep=None):
+    """A layer of map ``name``: the districts ``keep`` selects, filled with ``fill_of(row)``."""
     import folium
 
-    from districtcontrol.maps.elements import DistrictLayer
+    from districtcontrol.maps._folium import DistrictLayer
 
-    rows = [row for row in rows if keep is None or keep(row)]
+    rows = [row for row in region.rows if keep is None or keep(row)]
     if not rows:
         return None
-    fills = {esc(row["pcode"]): style.STATUS_COLOURS.get(status_of(row), style.NO_RECORD_COLOUR) for row in rows}
+    fills = {esc(row["pcode"]): fill_of(row) for row in rows}
     properties = {
         f["id"]: f["properties"] for f in shared.topology["objects"]["districts"]["geometries"] if f["id"] in fills
     }
@@ -143,13 +144,13 @@ def _district_layer(rows, shared, name: str, layer_name: str, status_of, keep=No
 
     def style_function(feature):
         return {
-            "fillColor": fill or fills[feature["id"]],
+            "fillColor": fills[feature["id"]],
             "fillOpacity": 1.0,
-            "color": style.DISTRICT_EDGE,
+            "color": _palette.DISTRICT_EDGE,
             "weight": 0.6,
         }
 
-    fields, aliases = style.tooltip_fields(name)
+    fields, aliases = tooltip_fields(name, region.legend)
     return DistrictLayer(
         {"type": "FeatureCollection", "features": features},
         shared,
@@ -161,33 +162,34 @@ def _district_layer(rows, shared, name: str, layer_name: str, status_of, keep=No
     )
 
 
-def _add_combined_layers(m, rows, shared) -> None:
+def _add_combined_layers(m, region: PreparedRegion, shared) -> None:
     """Base layer of every district, one toggleable layer per group, and hatching where groups overlap."""
-    no_record = lambda row: None  # noqa: E731
-    base = _district_layer(rows, shared, "combined", "All districts", no_record, fill=style.NO_RECORD_COLOUR)
+    legend = region.legend
+    combined = _view.COMBINED
+    base = _district_layer(region, shared, combined, "All districts", lambda row: _palette.NO_RECORD_COLOUR)
     base.add_to(m)
-    # Drawn bottom to top so the visible colour is the first group in the order Taliban, IS, IMU.
-    for group in reversed(GROUPS):
+    # Drawn bottom to top so the visible colour is the first group in the legend's order.
+    for group in reversed(legend.group_keys):
         layer = _district_layer(
-            rows,
+            region,
             shared,
-            "combined",
-            GROUP_LABELS[group],
-            lambda row, g=group: row[g],
-            keep=lambda row, g=group: style.map_status(row, g) is not None,
+            combined,
+            legend.group_label(group),
+            lambda row, g=group: _view.fill_colour(row, g, legend),
+            keep=lambda row, g=group: _view.map_status(row, g, legend) is not None,
         )
         if layer is not None:
             layer.add_to(m)
-    multi = lambda row: len(style.groups_present(row)) > 1  # noqa: E731
-    hatch = f"url(#{HATCH_ID})"
-    hatched = _district_layer(rows, shared, "combined", style.MULTI_GROUP_LABEL, no_record, keep=multi, fill=hatch)
+    multi = lambda row: len(_view.groups_present(row, legend)) > 1  # noqa: E731
+    hatch = lambda row: f"url(#{HATCH_ID})"  # noqa: E731
+    hatched = _district_layer(region, shared, combined, _view.MULTI_GROUP_LABEL, hatch, keep=multi)
     if hatched is not None:
         hatched.add_to(m)
 
 
 def _province_layer(shared):
     """Province boundaries: the mesh of the shared topology where provinces meet, and the outline."""
-    from districtcontrol.maps.elements import DistrictLayer
+    from districtcontrol.maps._folium import DistrictLayer
 
     feature = {"type": "Feature", "id": "provinces", "properties": {}, "geometry": None}
     return DistrictLayer(
@@ -195,40 +197,40 @@ def _province_layer(shared):
         shared,
         mesh=True,
         name="Province boundaries",
-        style_function=lambda _: {"fill": False, "color": style.PROVINCE_EDGE, "weight": 2.2},
+        style_function=lambda _: {"fill": False, "color": _palette.PROVINCE_EDGE, "weight": 2.2},
         interactive=False,
         control=False,
     )
 
 
-def _labels(m, data, name: str) -> None:
+def _labels(m, region: PreparedRegion, name: str) -> None:
     """Names of the affected districts, the provinces, the neighbouring countries and the notes, in one element."""
-    from districtcontrol.maps.elements import Labels
+    from districtcontrol.geo._regions import neighbours
+    from districtcontrol.maps._elements import Labels
 
-    districts, provinces = data.simplified, data.provinces
     labels = []
-    for row, pt in zip(data.rows, districts.geometry.representative_point()):
-        if style.labelled(row, name):
+    for row, pt in zip(region.rows, region.simplified.geometry.representative_point()):
+        if _view.labelled(row, name, region.legend):
             labels.append((pt.y, pt.x, esc(row["district"]), ""))
-    for prov_name, pt in zip(provinces["province"], provinces.geometry.representative_point()):
+    for prov_name, pt in zip(region.provinces["province"], region.provinces.geometry.representative_point()):
         labels.append((pt.y, pt.x, esc(prov_name), "dc-province"))
-    for country, lat, lon in style.neighbours():
+    for country, lat, lon in neighbours():
         labels.append((lat, lon, esc(country), "dc-country"))
-    labels += [(lat, lon + 0.12, esc(text), "dc-note-label") for lat, lon, text, _ in style.note_points(data, name)]
+    labels += [(lat, lon + 0.12, esc(text), "dc-note-label") for lat, lon, text, _ in _view.note_points(region, name)]
     Labels(labels).add_to(m)
 
 
-def _province_notes(m, data, name: str) -> None:
+def _province_notes(m, region: PreparedRegion, name: str) -> None:
     """Province-level statements: a marker per note with its text on hover and click."""
     import folium
 
     features = [
         {
             "type": "Feature",
-            "properties": {"label": esc(text), "popup": style.note_html(note)},
+            "properties": {"label": esc(text), "popup": note_html(note, region.legend)},
             "geometry": {"type": "Point", "coordinates": [round(lon, 4), round(lat, 4)]},
         }
-        for lat, lon, text, note in style.note_points(data, name)
+        for lat, lon, text, note in _view.note_points(region, name)
     ]
     if not features:
         return
@@ -243,27 +245,31 @@ def _province_notes(m, data, name: str) -> None:
     ).add_to(m)
 
 
-def _decorations(m, data, name: str, source: str | None) -> None:
-    """Title with the source line, legend with counts, attribution and the hatch pattern."""
-    import folium
-
-    text = style.map_text(name, data.table, source)
+def _legend_rows(region: PreparedRegion, name: str) -> list[str]:
     rows = []
-    for colour, label, count in style.legend_entries(data.rows, name):
+    for colour, label, count in _view.legend_entries(region.rows, name, region.legend):
         swatch = (
-            f"background: url(#{HATCH_ID}); background: repeating-linear-gradient(45deg, #fff 0 3px, {style.MULTI_GROUP_HATCH} 3px 5px);"
+            f"background: url(#{HATCH_ID}); background: repeating-linear-gradient(45deg, #fff 0 3px, {_palette.MULTI_GROUP_HATCH} 3px 5px);"
             if colour == "hatch"
             else f"background:{colour};"
         )
         rows.append(f'<div><i style="{swatch}"></i>{esc(label)} ({count})</div>')
-    if any(name in ("combined", n.group) for n in data.notes):
+    if any(_view.shows_note(n, name) for n in region.data.notes):
         rows.append(
             '<div><i style="border-radius:50%;border:2px solid #111;background:#fff;width:9px;height:9px"></i>Province-level note (click it)</div>'
         )
-    group = "All groups" if name == "combined" else GROUP_LABELS[name]
+    return rows
+
+
+def _decorations(m, region: PreparedRegion, name: str, source: str | None) -> None:
+    """Title with the source line, legend with counts, attribution and the hatch pattern."""
+    import folium
+
+    text = map_text(region, name, source)
+    rows = _legend_rows(region, name)
     html = (
         f'{HATCH_SVG}<div class="dc-box dc-title"><h1>{esc(text.title)}</h1><p>{esc(text.source)}</p></div>'
-        f'<div class="dc-box dc-legend" role="region" aria-label="Legend"><b>{esc(group)}: districts by status</b>{"".join(rows)}</div>'
+        f'<div class="dc-box dc-legend" role="region" aria-label="Legend"><b>{esc(_view.legend_title(name, region.legend))}</b>{"".join(rows)}</div>'
         f'<div class="dc-box dc-attribution">{esc(text.attribution)}</div>'
     )
     m.get_root().header.add_child(folium.Element(PAGE_CSS), name="dc_css")
@@ -272,62 +278,40 @@ def _decorations(m, data, name: str, source: str | None) -> None:
     m.get_root().html.add_child(folium.Element(html), name="dc_decorations")
 
 
+def map_text(region: PreparedRegion, name: str, source: str | None = None) -> _view.MapText:
+    """Title, source line and attribution of map ``name`` of a region."""
+    from districtcontrol.geo.boundaries import ATTRIBUTION
+
+    return _view.map_text(name, region.legend, region.data.table, source, ATTRIBUTION)
+
+
 def map_html(m, *, self_contained: bool = False) -> str:
     """Render a map to a complete HTML document.
 
     Only Leaflet, topojson-client and polyline are loaded (no jQuery, Bootstrap or icon fonts).
     With ``self_contained``, Leaflet's JS and CSS (from the django-js-lib-leaflet package) and
-    the two small libraries (vendored) are inlined so the file opens with no network. Element ids are numbered in order, so output is reproducible.
+    the two small libraries (vendored) are inlined so the file opens with no network. Element
+    ids are numbered in order, so output is reproducible; no text of the map is rewritten.
     """
-    from districtcontrol.maps.elements import cdn_scripts
+    from districtcontrol.maps._elements import cdn_scripts
+    from districtcontrol.maps._folium import compact_json, counted_ids, stable_ids, strip_resources
 
-    _strip_resources(m)
+    strip_resources(m)
     if self_contained:
         _inline_scripts(m)
     else:
         m.default_js = [LEAFLET_CDN_JS, *cdn_scripts()]
         m.default_css = [LEAFLET_CDN_CSS]
-    _stable_ids(m.get_root())
-    with _compact_json(m):
-        html = m.get_root().render()
-    return _stable_ids_in_text(html)
-
-
-@contextlib.contextmanager
-def _compact_json(m):
-    """Render embedded JSON without spaces and with UTF-8 text (Dari names as written, not as \\u escapes).
-
-    folium's templates share one environment.
-    """
-    import folium
-
-    env = folium.GeoJson._template.environment
-    saved = env.policies["json.dumps_kwargs"]
-    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":"), "ensure_ascii": False}
-    try:
-        yield
-    finally:
-        env.policies["json.dumps_kwargs"] = saved
-
-
-def _strip_resources(m) -> None:
-    """Drop every CDN script and stylesheet folium adds, from the map and all its children."""
-
-    def walk(element):
-        for attr in ("default_js", "default_css"):
-            if getattr(element, attr, None):
-                setattr(element, attr, [])
-        for child in element._children.values():
-            walk(child)
-
-    walk(m)
+    stable_ids(m.get_root())
+    with compact_json(), counted_ids():
+        return m.get_root().render()
 
 
 def _inline_scripts(m) -> None:
     """Leaflet (JS, CSS with its images as data URIs), topojson-client and polyline, inlined in the page's head."""
     import folium
 
-    from districtcontrol.maps.elements import vendored_scripts
+    from districtcontrol.maps._elements import vendored_scripts
 
     files = resources.files("js_lib_leaflet").joinpath("static", "js_lib_leaflet")
     js = files.joinpath("leaflet.js").read_text(encoding="utf-8").replace("</", "<\\/")
@@ -346,21 +330,3 @@ def _inline_scripts(m) -> None:
         name="scripts_inline",
         index=0,
     )
-
-
-def _stable_ids(element, counter=None) -> None:
-    counter = counter if counter is not None else [0]
-    counter[0] += 1
-    element._id = f"{counter[0]:04d}"
-    for child in list(element._children.values()):
-        _stable_ids(child, counter)
-
-
-def _stable_ids_in_text(html: str) -> str:
-    """Replace any random 32-hex id that rendering created on the fly by a stable number."""
-    seen: dict[str, str] = {}
-
-    def number(match):
-        return seen.setdefault(match.group(0), f"r{len(seen) + 1:04d}")
-
-    return re.sub(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])", number, html)

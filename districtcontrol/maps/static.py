@@ -11,13 +11,13 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from districtcontrol.data.table import GROUP_LABELS
-from districtcontrol.geo.files import atomic_path
-from districtcontrol.maps import style
+from districtcontrol._files import atomic_path
+from districtcontrol.maps import _palette, _view
+from districtcontrol.maps._formats import STATIC_FORMATS
+from districtcontrol.maps._prepared import PreparedRegion, prepare_region
 
 PNG_DPI = 300
 FIGURE_WIDTH_IN = 12.0
-STATIC_FORMATS = ("png", "svg", "pdf")
 # Text from tables and boundary files is drawn as it is: "$" never starts mathtext.
 PLAIN = {"parse_math": False}
 ARROW = {"arrowstyle": "-", "color": "#555555", "lw": 0.4}
@@ -25,20 +25,32 @@ MIN_ARROW_PX = 5
 LAYOUT_ITERATIONS = 100
 
 
-def static_map(data, name: str = "combined", *, source: str | None = None):
-    """A matplotlib Figure of map ``name`` (``combined``, ``taliban``, ``is`` or ``imu``).
+def static_map(data, name: str = "combined", *, source: str | None = None, ax=None):
+    """A matplotlib Figure of map ``name`` (``combined`` or a group key of the legend).
 
-    Labels sit where :func:`label_layout` placed them once for the region, so every map of
-    a region puts a name in the same place and the placement runs once, not once per map.
+    ``data`` is what :func:`districtcontrol.geo.load_control` returns, or a prepared region
+    (:func:`districtcontrol.maps.prepare_region`), whose label layout is reused when it has
+    one. The figure is a plain ``matplotlib.figure.Figure``: pyplot and the caller's backend
+    are never touched. With ``ax``, the map is drawn on that Axes (title and source above
+    it, attribution below) and its figure is returned.
     """
-    fig, ax = _figure(data)
-    _draw_districts(ax, data, name)
-    data.provinces.boundary.plot(ax=ax, color=style.PROVINCE_EDGE, linewidth=1.1)
-    _labels(ax, data, name)
-    _notes(ax, data, name)
-    _legend(ax, data, name)
-    _titles(fig, data, name, source)
-    return fig
+    region = prepare_region(data)
+    labels = region.labels if region.labels is not None else label_layout(region)
+    own_figure = ax is None
+    if own_figure:
+        _, ax = _figure(region)
+    else:
+        _frame(ax, region)
+    _draw_districts(ax, region, name)
+    region.provinces.boundary.plot(ax=ax, color=_palette.PROVINCE_EDGE, linewidth=1.1)
+    _labels(ax, region, name, labels)
+    _notes(ax, region, name)
+    _legend(ax, region, name)
+    if own_figure:
+        _titles(ax.figure, region, name, source)
+    else:
+        _axes_titles(ax, region, name, source)
+    return ax.figure
 
 
 @dataclass(frozen=True)
@@ -52,40 +64,31 @@ class PlacedLabel:
     arrow: bool
 
 
-def label_layout(data) -> list[PlacedLabel]:
+def label_layout(data) -> tuple[PlacedLabel, ...]:
     """Positions of every district name any map of the region shows, and the province names.
 
-    adjustText moves them apart once per region (the slowest step of a static map); the
-    result is cached on ``data`` and each map draws the subset it labels.
+    adjustText moves them apart once per region (the slowest step of a static map); keep
+    the result with :meth:`PreparedRegion.with_labels` so each map draws the subset it labels.
     """
-    if "static_labels" not in data.cache:
-        data.cache["static_labels"] = _place_labels(data)
-    return data.cache["static_labels"]
-
-
-def _place_labels(data) -> list[PlacedLabel]:
-    import matplotlib.pyplot as plt
+    region = prepare_region(data)
+    fig, ax = _figure(region)
+    wanted = []
+    for row, pt in zip(region.rows, region.simplified.geometry.representative_point()):
+        if _view.labelled(row, _view.COMBINED, region.legend):
+            wanted.append((row["district"], row["pcode"], (pt.x, pt.y)))
+    for prov, pt in zip(region.provinces["province"], region.provinces.geometry.representative_point()):
+        wanted.append((prov.upper(), None, (pt.x, pt.y)))
+    texts = [_label_text(ax, text, anchor, pcode is None) for text, pcode, anchor in wanted]
+    # A fixed number of iterations, not adjustText's default one-second budget: the same
+    # layout on any machine, and no overlap left on the real data. Leader lines: see _labels.
     from adjustText import adjust_text
 
-    fig, ax = _figure(data)
-    try:
-        wanted = []
-        for row, pt in zip(data.rows, data.simplified.geometry.representative_point()):
-            if style.labelled(row, "combined"):
-                wanted.append((row["district"], row["pcode"], (pt.x, pt.y)))
-        for prov, pt in zip(data.provinces["province"], data.provinces.geometry.representative_point()):
-            wanted.append((prov.upper(), None, (pt.x, pt.y)))
-        texts = [_label_text(ax, text, anchor, pcode is None) for text, pcode, anchor in wanted]
-        # A fixed number of iterations, not adjustText's default one-second budget: the same
-        # layout on any machine, and no overlap left on the real data. Leader lines: see _labels.
-        adjust_text(texts, ax=ax, expand=(1.05, 1.25), iter_lim=LAYOUT_ITERATIONS)
-        renderer = fig.canvas.get_renderer()
-        return [
-            PlacedLabel(text, pcode, anchor, tuple(t.get_position()), _needs_arrow(ax, t, anchor, renderer))
-            for (text, pcode, anchor), t in zip(wanted, texts)
-        ]
-    finally:
-        plt.close(fig)
+    adjust_text(texts, ax=ax, expand=(1.05, 1.25), iter_lim=LAYOUT_ITERATIONS)
+    renderer = fig.canvas.get_renderer()
+    return tuple(
+        PlacedLabel(text, pcode, anchor, tuple(t.get_position()), _needs_arrow(ax, t, anchor, renderer))
+        for (text, pcode, anchor), t in zip(wanted, texts)
+    )
 
 
 def _needs_arrow(ax, text, anchor: tuple[float, float], renderer) -> bool:
@@ -95,37 +98,46 @@ def _needs_arrow(ax, text, anchor: tuple[float, float], renderer) -> bool:
     return max(box.x0 - x, x - box.x1, box.y0 - y, y - box.y1) >= MIN_ARROW_PX
 
 
-def _figure(data):
-    """A figure sized to the region's extent at its latitude, with the axes framed on it."""
-    import matplotlib
+def _figure(region: PreparedRegion):
+    """A figure sized to the region's extent at its latitude, with the axes framed on it.
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    A plain ``Figure`` with an Agg canvas: no pyplot, no global state, any backend left as it is.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    minx, miny, maxx, maxy = data.simplified.total_bounds
+    minx, miny, maxx, maxy = region.simplified.total_bounds
     aspect = 1 / math.cos(math.radians((miny + maxy) / 2))
     height = FIGURE_WIDTH_IN * (maxy - miny) * aspect / (maxx - minx) + 1.6
-    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH_IN, height))
+    fig = Figure(figsize=(FIGURE_WIDTH_IN, height))
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
     fig.subplots_adjust(left=0.01, right=0.99, top=1 - 0.9 / height, bottom=0.5 / height)
-    pad = 0.25
-    ax.set_xlim(minx - pad, maxx + pad)
-    ax.set_ylim(miny - pad, maxy + pad)
-    ax.set_aspect(aspect)
-    ax.set_axis_off()
+    _frame(ax, region)
     return fig, ax
 
 
-def _draw_districts(ax, data, name: str) -> None:
-    districts = data.simplified
-    fills = [style.STATUS_COLOURS.get(style.map_status(row, name), style.NO_RECORD_COLOUR) for row in data.rows]
-    districts.plot(ax=ax, color=fills, edgecolor=style.DISTRICT_EDGE, linewidth=0.3, aspect=None)
-    if name == "combined":
-        multi = districts[[len(style.groups_present(row)) > 1 for row in data.rows]]
+def _frame(ax, region: PreparedRegion) -> None:
+    """Limits, aspect (true at the region's latitude) and no axis lines."""
+    minx, miny, maxx, maxy = region.simplified.total_bounds
+    pad = 0.25
+    ax.set_xlim(minx - pad, maxx + pad)
+    ax.set_ylim(miny - pad, maxy + pad)
+    ax.set_aspect(1 / math.cos(math.radians((miny + maxy) / 2)))
+    ax.set_axis_off()
+
+
+def _draw_districts(ax, region: PreparedRegion, name: str) -> None:
+    districts, legend = region.simplified, region.legend
+    fills = [_view.fill_colour(row, name, legend) for row in region.rows]
+    districts.plot(ax=ax, color=fills, edgecolor=_palette.DISTRICT_EDGE, linewidth=0.3, aspect=None)
+    if name == _view.COMBINED:
+        multi = districts[[len(_view.groups_present(row, legend)) > 1 for row in region.rows]]
         if len(multi):
             multi.plot(
-                ax=ax, facecolor="none", edgecolor=style.MULTI_GROUP_HATCH, hatch="////", linewidth=0, aspect=None
+                ax=ax, facecolor="none", edgecolor=_palette.MULTI_GROUP_HATCH, hatch="////", linewidth=0, aspect=None
             )
-            multi.plot(ax=ax, facecolor="none", edgecolor=style.DISTRICT_EDGE, linewidth=0.3, aspect=None)
+            multi.plot(ax=ax, facecolor="none", edgecolor=_palette.DISTRICT_EDGE, linewidth=0.3, aspect=None)
 
 
 def _halo(width: float = 2.0):
@@ -141,24 +153,27 @@ def _label_text(ax, text: str, xy: tuple[float, float], province: bool):
     return ax.text(*xy, text, fontsize=6.5, ha="center", va="center", path_effects=_halo(), zorder=6, **PLAIN)
 
 
-def _labels(ax, data, name: str) -> None:
+def _labels(ax, region: PreparedRegion, name: str, layout) -> None:
     """The district names this map shows and the province names, as laid out once; countries stay put."""
     from matplotlib.patches import FancyArrowPatch
 
-    shown = {row["pcode"] for row in data.rows if style.labelled(row, name)}
-    for label in label_layout(data):
+    from districtcontrol.geo._regions import neighbours
+
+    shown = {row["pcode"] for row in region.rows if _view.labelled(row, name, region.legend)}
+    for label in layout:
         if label.pcode is not None and label.pcode not in shown:
             continue
         text = _label_text(ax, label.text, label.position, label.pcode is None)
         if label.arrow:
             ax.add_patch(FancyArrowPatch(posA=label.position, posB=label.anchor, patchA=text, **ARROW))
-    for country, lat, lon in style.neighbours():
+    for country, lat, lon in neighbours():
         ax.text(lon, lat, country, fontsize=10, ha="center", va="center", color="#777777", style="italic", zorder=5,
                 clip_on=True)  # fmt: skip
 
 
-def _notes(ax, data, name: str) -> None:
-    for lat, lon, _, note in style.note_points(data, name):
+def _notes(ax, region: PreparedRegion, name: str) -> None:
+    legend = region.legend
+    for lat, lon, _, note in _view.note_points(region, name):
         ax.plot(
             lon,
             lat,
@@ -169,25 +184,26 @@ def _notes(ax, data, name: str) -> None:
             markeredgewidth=1.5,
             zorder=7,
         )
-        text = f"{GROUP_LABELS[note.group]}: {style.STATUS_LABELS[note.status].lower()}\n({note.province} province, no district named)"
+        status = legend.status_label(note.status).lower()
+        text = f"{legend.group_label(note.group)}: {status}\n({note.province} province, no district named)"
         ax.text(
             lon + 0.12, lat, text, fontsize=6, va="center", fontweight="bold", path_effects=_halo(), zorder=7, **PLAIN
         )
 
 
-def _legend(ax, data, name: str) -> None:
+def _legend(ax, region: PreparedRegion, name: str) -> None:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     handles = []
-    for colour, label, count in style.legend_entries(data.rows, name):
+    for colour, label, count in _view.legend_entries(region.rows, name, region.legend):
         if colour == "hatch":
             handles.append(
-                Patch(facecolor="white", edgecolor=style.MULTI_GROUP_HATCH, hatch="////", label=f"{label} ({count})")
+                Patch(facecolor="white", edgecolor=_palette.MULTI_GROUP_HATCH, hatch="////", label=f"{label} ({count})")
             )
         else:
             handles.append(Patch(facecolor=colour, edgecolor="#777777", label=f"{label} ({count})"))
-    if any(name in ("combined", n.group) for n in data.notes):
+    if any(_view.shows_note(n, name) for n in region.data.notes):
         handles.append(
             Line2D(
                 [],
@@ -199,10 +215,9 @@ def _legend(ax, data, name: str) -> None:
                 label="Province-level note",
             )
         )
-    title = "All groups" if name == "combined" else GROUP_LABELS[name]
     legend = ax.legend(
         handles=handles,
-        title=f"{title}: districts by status",
+        title=_view.legend_title(name, region.legend),
         loc="lower right",
         fontsize=7.5,
         title_fontsize=8,
@@ -212,11 +227,24 @@ def _legend(ax, data, name: str) -> None:
     legend._legend_box.align = "left"
 
 
-def _titles(fig, data, name: str, source: str | None) -> None:
-    text = style.map_text(name, data.table, source)
+def _titles(fig, region: PreparedRegion, name: str, source: str | None) -> None:
+    from districtcontrol.maps.interactive import map_text
+
+    text = map_text(region, name, source)
     fig.suptitle(text.title, fontsize=13, fontweight="bold", y=0.985, **PLAIN)
     fig.text(0.5, 1 - 0.62 / fig.get_figheight(), text.source, ha="center", fontsize=8.5, color="#333333", **PLAIN)
     fig.text(0.99, 0.15 / fig.get_figheight(), text.attribution, ha="right", fontsize=7, color="#444444", **PLAIN)
+
+
+def _axes_titles(ax, region: PreparedRegion, name: str, source: str | None) -> None:
+    """Title and source line above a caller's Axes, attribution below it."""
+    from districtcontrol.maps.interactive import map_text
+
+    text = map_text(region, name, source)
+    ax.set_title(f"{text.title}\n{text.source}", fontsize=9, **PLAIN)
+    ax.text(
+        1, -0.01, text.attribution, transform=ax.transAxes, ha="right", va="top", fontsize=6, color="#444444", **PLAIN
+    )
 
 
 def save_figure(fig, path: str | Path) -> Path:
@@ -228,7 +256,9 @@ def save_figure(fig, path: str | Path) -> Path:
     if fmt not in STATIC_FORMATS:
         from districtcontrol import DistrictControlError
 
-        raise DistrictControlError(f"cannot write '{path.name}': use .png, .svg or .pdf for a static map, or .html")
+        raise DistrictControlError(
+            f"cannot write '{path.name}': use {', '.join('.' + f for f in STATIC_FORMATS)} for a static map, or .html"
+        )
     if fmt == "png":
         with atomic_path(path) as tmp:
             _write_png(fig, tmp)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable
+from importlib import resources
 
 from districtcontrol import DistrictControlError
 from districtcontrol.geo.names import Resolver
@@ -10,8 +12,8 @@ from districtcontrol.geo.names import Resolver
 # Provinces on the border with Turkmenistan, Uzbekistan and Tajikistan, west to east.
 NORTH_BORDER_PROVINCES = ("Hirat", "Badghis", "Faryab", "Jawzjan", "Balkh", "Kunduz", "Takhar", "Badakhshan")
 REGION_HELP = (
-    "north (the provinces on the border with Turkmenistan, Uzbekistan and Tajikistan, plus every "
-    "province with a record in the table), all (the whole country), or a comma-separated list of provinces"
+    "'north' (the provinces on the border with Turkmenistan, Uzbekistan and Tajikistan, plus every "
+    "province with a record in the table), 'all' (the whole country), or a comma-separated list of provinces"
 )
 
 
@@ -56,3 +58,10 @@ def dissolve_provinces(districts):
         geometry=[shapely.coverage_union_all(frame.geometry.values) for _, frame in groups],
         crs=districts.crs,
     )
+
+
+def neighbours() -> list[tuple[str, float, float]]:
+    """Neighbouring countries to name beyond the border: (name, lat, lon), from ``data/neighbours.csv``."""
+    path = resources.files("districtcontrol.data").joinpath("neighbours.csv")
+    with path.open(encoding="utf-8") as fh:
+        return [(r["name"], float(r["lat"]), float(r["lon"])) for r in csv.DictReader(fh)]

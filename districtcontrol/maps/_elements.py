@@ -6,7 +6,7 @@ A map's district geometry and its hover and click texts are written once, in
 topology's arcs are written as encoded polylines (Google's polyline algorithm), about half
 the size of TopoJSON's integer arrays; in the browser
 @mapbox/polyline decodes them and topojson-client turns the topology into features.
-Layers (:class:`DistrictLayer`) carry only the P-codes of their districts. Province
+Layers (:class:`districtcontrol.maps._folium.DistrictLayer`) carry only the P-codes of their districts. Province
 boundaries are the topology's mesh where provinces meet, plus the region's outline.
 """
 
@@ -16,7 +16,6 @@ import json
 import re
 from importlib import resources
 
-import folium
 from branca.element import Element, MacroElement
 from folium.template import Template
 
@@ -50,17 +49,16 @@ var NAME = (function (topology) {
 class SharedDistricts(MacroElement):
     """The districts of a map as one TopoJSON topology, decoded once in the browser.
 
-    ``topology`` is a TopoJSON dict (as :func:`districtcontrol.geo.topology.topology` makes)
+    ``topology`` is a TopoJSON dict (as :func:`districtcontrol.geo._topology.topology` makes)
     whose ``districts`` carry each district's ``id`` (P-code) and ``properties`` (hover and
     popup texts, and ``p``, the province P-code that province boundaries follow). Every text
     in it must already be HTML-escaped.
     """
 
-    def __init__(self, topology: dict, decimals: int):
+    def __init__(self, topology: dict):
         super().__init__()
         self._name = "SharedDistricts"
         self.topology = topology
-        self.decimals = decimals
         # Loaded however the map is rendered (folium's save, a notebook); map_html replaces them.
         self.default_js = cdn_scripts()
 
@@ -72,8 +70,8 @@ class SharedDistricts(MacroElement):
             self.get_root().header.add_child(JavascriptLink(url), name=name)
         script = (
             SHARED_SCRIPT.replace("NAME", self.get_name())
-            .replace("PRECISION", str(self.decimals))
-            .replace("TOPOLOGY", script_json(polyline_arcs(self.topology, self.decimals)))
+            .replace("PRECISION", str(self.topology["decimals"]))
+            .replace("TOPOLOGY", script_json(polyline_arcs(self.topology)))
         )
         self.get_root().script.add_child(_Raw(script), name=self.get_name())
 
@@ -87,18 +85,14 @@ class _Raw(Element):
         return self.text
 
 
-def polyline_arcs(topology: dict, decimals: int) -> dict:
-    """The topology with absolute coordinates and each arc as an encoded polyline string.
+def polyline_arcs(topology: dict) -> dict:
+    """The topology with each arc (absolute grid points) as an encoded polyline string.
 
     The encoding is Google's polyline algorithm (latitude first), vectorised with numpy: the
     ``polyline`` package does the same one point at a time, 40 times slower; the tests check
     both give the same strings.
     """
-    import numpy as np
-
-    origin = np.rint(np.asarray(topology["transform"]["translate"]) * 10**decimals).astype(np.int64)
-    arcs = [np.cumsum(np.asarray(arc, dtype=np.int64), axis=0) + origin for arc in topology["arcs"]]
-    return {"type": "Topology", "objects": topology["objects"], "arcs": encode_polylines(arcs)}
+    return {"type": "Topology", "objects": topology["objects"], "arcs": encode_polylines(topology["arcs"])}
 
 
 def encode_polylines(lines: list) -> list[str]:
@@ -127,7 +121,7 @@ def script_json(value) -> str:
     return re.sub(r"<(?=[/!])", r"\\u003c", text)
 
 
-class _AddShapes(MacroElement):
+class AddShapes(MacroElement):
     """Fills its parent layer from the shared topology: the districts ``ids``, or the province mesh."""
 
     _template = Template(
@@ -146,40 +140,6 @@ class _AddShapes(MacroElement):
         super().__init__()
         self._name = "AddShapes"
         self.shared, self.ids = shared, ids
-
-
-class DistrictLayer(folium.GeoJson):
-    """A ``folium.GeoJson`` whose features come from :class:`SharedDistricts` in the browser.
-
-    ``features`` is a full FeatureCollection (ids and properties; geometry is not used), so
-    ``style_function`` sees each feature and tooltips and popups can check their fields.
-    The page gets only the styles and the ids. ``mesh=True`` makes it the province boundaries.
-    """
-
-    def __init__(self, features: dict, shared: SharedDistricts, *, mesh: bool = False, **kwargs):
-        super().__init__(features, **kwargs)
-        self._name = "DistrictLayer"
-        ids = None if mesh else [f["id"] for f in features["features"]]
-        self.add_child(_AddShapes(shared, ids))
-
-    def render(self, **kwargs):
-        """Style maps from the full features; the page's copy of the data is empty (the shapes come later)."""
-        from folium.features import GeoJsonStyleMapper
-
-        mapper = GeoJsonStyleMapper(self.data, self.feature_identifier, self)
-        if self.style:
-            self.style_map = mapper.get_style_map(self.style_function)
-        if self.highlight:
-            self.highlight_map = mapper.get_highlight_map(self.highlight_function)
-        full, children = self.data, self._children
-        # With no features folium keeps the style maps above; children render once the data is back.
-        self.data, self._children = {"type": "FeatureCollection", "features": []}, {}
-        try:
-            super().render(**kwargs)
-        finally:
-            self.data, self._children = full, children
-        for child in children.values():
-            child.render(**kwargs)
 
 
 class Labels(MacroElement):

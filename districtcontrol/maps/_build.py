@@ -15,33 +15,58 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_complet
 from dataclasses import dataclass
 from pathlib import Path
 
+from districtcontrol._files import write_text
 from districtcontrol.geo.export import format_summary, summarise, write_geojson
-from districtcontrol.geo.files import write_text
-from districtcontrol.maps import style
+from districtcontrol.maps import _view
+from districtcontrol.maps._formats import DEFAULT_BUILD_FORMATS, STATIC_FORMATS, map_format
+from districtcontrol.maps._prepared import PreparedRegion, prepare_region
 
-FORMATS = ("html", "png", "svg", "geojson")
-STATIC = ("png", "svg", "pdf")
 MAX_AUTO_JOBS = 4
 EMBED_SNIPPET = (
     '<iframe src="{src}" title="{title}" width="100%" height="620" style="border:0" loading="lazy"></iframe>\n'
 )
 
 
-def planned_outputs(formats: tuple[str, ...] = FORMATS, embed: bool = False) -> list[str]:
+def planned_outputs(legend, formats: tuple[str, ...] = DEFAULT_BUILD_FORMATS, embed: bool = False) -> list[str]:
     """File names ``build`` writes for the given formats, in the order ``build`` returns them."""
     names = []
-    for name in style.MAP_NAMES:
+    for name in _view.map_names(legend):
         if "html" in formats:
             names.append(f"{name}.html")
             if embed:
                 names.append(f"{name}.embed.html")
-        names += [f"{name}.{fmt}" for fmt in STATIC if fmt in formats]
+        names += [f"{name}.{fmt}" for fmt in STATIC_FORMATS if fmt in formats]
     if "geojson" in formats:
         names.append("districts.geojson")
     names.append("summary.csv")
     if "html" in formats:
         names.append("index.html")
     return names
+
+
+def save_map(
+    data,
+    name: str,
+    path: str | Path,
+    *,
+    self_contained: bool = False,
+    tiles: str | None = None,
+    source: str | None = None,
+) -> Path:
+    """Write map ``name`` of a region to ``path``: HTML, PNG, SVG or PDF by its suffix, atomically.
+
+    ``data`` is what :func:`districtcontrol.geo.load_control` returns or a prepared region.
+    ``self_contained`` and ``tiles`` apply to HTML only.
+    """
+    fmt = map_format(path)
+    if fmt == "html":
+        from districtcontrol.maps.interactive import interactive_map, map_html
+
+        html = map_html(interactive_map(data, name, tiles=tiles, source=source), self_contained=self_contained)
+        return write_text(path, html)
+    from districtcontrol.maps.static import save_figure, static_map
+
+    return save_figure(static_map(data, name, source=source), path)
 
 
 def default_jobs() -> int:
@@ -66,7 +91,7 @@ class BuildOptions:
 def build(
     data,
     out: str | Path,
-    formats: tuple[str, ...] = FORMATS,
+    formats: tuple[str, ...] = DEFAULT_BUILD_FORMATS,
     *,
     self_contained: bool = False,
     tiles: str | None = None,
@@ -83,6 +108,7 @@ def build(
     processes rendering maps (1: this process only; 0: :func:`default_jobs`). Returns the
     written paths in the order of :func:`planned_outputs`.
     """
+    region = prepare_region(data)
     options = BuildOptions(Path(out), tuple(formats), self_contained, tiles, embed, source)
     written: list[Path] = []
 
@@ -92,79 +118,77 @@ def build(
             if progress:
                 progress(path)
 
-    static = [fmt for fmt in STATIC if fmt in formats]
-    with _executor(data, jobs or default_jobs()) as pool:
+    names = _view.map_names(region.legend)
+    static = [fmt for fmt in STATIC_FORMATS if fmt in formats]
+    with _executor(region, jobs or default_jobs()) as pool:
         layout = pool.submit(_run, "layout") if static else None
-        futures = [pool.submit(_run, "html", name, options) for name in style.MAP_NAMES if "html" in formats]
+        futures = [pool.submit(_run, "html", name, options) for name in names if "html" in formats]
         if static:
             futures.append(pool.submit(_run, "warm"))  # a worker free while the labels are placed
-        summary = summarise(data.districts)
-        done(_tables(data, options, summary))
+        summary = summarise(region.data.districts, region.legend)
+        done(_tables(region, options, summary))
         if layout is not None:
             labels = layout.result()
-            futures += [pool.submit(_run, "static", name, options, labels) for name in style.MAP_NAMES]
+            futures += [pool.submit(_run, "static", name, options, labels) for name in names]
         for future in as_completed(futures):
             done(future.result())
     if "html" in formats:
-        from districtcontrol.maps.page import index_page
+        from districtcontrol.maps._page import index_page
 
-        done([write_text(options.out / "index.html", index_page(data, summary, source))])
-    order = {name: i for i, name in enumerate(planned_outputs(options.formats, embed))}
+        done([write_text(options.out / "index.html", index_page(region, summary, source))])
+    order = {name: i for i, name in enumerate(planned_outputs(region.legend, options.formats, embed))}
     return sorted(written, key=lambda p: order.get(p.name, len(order)))
 
 
-def _tables(data, options: BuildOptions, summary) -> list[Path]:
+def _tables(region: PreparedRegion, options: BuildOptions, summary) -> list[Path]:
     paths = []
     if "geojson" in options.formats:
-        paths.append(write_geojson(data.districts, options.out / "districts.geojson"))
-    paths.append(write_text(options.out / "summary.csv", format_summary(summary, "csv")))
+        paths.append(write_geojson(region.data.districts, options.out / "districts.geojson", region.legend))
+    paths.append(write_text(options.out / "summary.csv", format_summary(summary, "csv", region.legend)))
     return paths
 
 
 # -- the work of one map, in this process or a worker -------------------------------------
 
-_WORKER_DATA = None  # the region, inherited by forked workers
+_WORKER_REGION: PreparedRegion | None = None  # the region, inherited by forked workers
 
 
 def _run(task: str, *args):
-    data = _WORKER_DATA
+    region = _WORKER_REGION
     if task == "layout":
         from districtcontrol.maps.static import label_layout
 
-        return label_layout(data)
+        return label_layout(region)
     if task == "warm":
-        import matplotlib.pyplot  # noqa: F401  (imported once per worker, ahead of its first static map)
+        import matplotlib.figure  # noqa: F401  (imported once per worker, ahead of its first static map)
         import PIL.Image  # noqa: F401
 
         return []
     if task == "html":
-        return _html_files(data, *args)
-    return _static_files(data, *args)
+        return _html_files(region, *args)
+    return _static_files(region, *args)
 
 
-def _html_files(data, name: str, options: BuildOptions) -> list[Path]:
-    from districtcontrol.maps.interactive import interactive_map, map_html
+def _html_files(region: PreparedRegion, name: str, options: BuildOptions) -> list[Path]:
+    from districtcontrol.maps._popups import esc
+    from districtcontrol.maps.interactive import map_text
 
-    m = interactive_map(data, name, tiles=options.tiles, source=options.source)
-    paths = [write_text(options.out / f"{name}.html", map_html(m, self_contained=options.self_contained))]
+    path = options.out / f"{name}.html"
+    paths = [
+        save_map(region, name, path, self_contained=options.self_contained, tiles=options.tiles, source=options.source)
+    ]
     if options.embed:
-        title = style.esc(style.map_text(name, data.table, options.source).title)
+        title = esc(map_text(region, name, options.source).title)
         snippet = EMBED_SNIPPET.format(src=f"{name}.html", title=title)
         paths.append(write_text(options.out / f"{name}.embed.html", snippet))
     return paths
 
 
-def _static_files(data, name: str, options: BuildOptions, labels) -> list[Path]:
-    import matplotlib.pyplot as plt
-
+def _static_files(region: PreparedRegion, name: str, options: BuildOptions, labels) -> list[Path]:
     from districtcontrol.maps.static import save_figure, static_map
 
-    data.cache["static_labels"] = labels
-    fig = static_map(data, name, source=options.source)
-    try:
-        return [save_figure(fig, options.out / f"{name}.{fmt}") for fmt in STATIC if fmt in options.formats]
-    finally:
-        plt.close(fig)
+    fig = static_map(region.with_labels(labels), name, source=options.source)
+    return [save_figure(fig, options.out / f"{name}.{fmt}") for fmt in STATIC_FORMATS if fmt in options.formats]
 
 
 class _InProcess(Executor):
@@ -177,22 +201,21 @@ class _InProcess(Executor):
 
 
 class _executor:
-    """The region made visible to the tasks, and an executor of ``jobs`` forked processes (or this one)."""
+    """The prepared region made visible to the tasks, and an executor of ``jobs`` forked processes (or this one)."""
 
-    def __init__(self, data, jobs: int):
-        self.data, self.jobs = data, jobs
+    def __init__(self, region: PreparedRegion, jobs: int):
+        self.region, self.jobs = region, jobs
 
     def __enter__(self) -> Executor:
-        global _WORKER_DATA
-        _WORKER_DATA = self.data
+        global _WORKER_REGION
+        _WORKER_REGION = self.region
         if self.jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
             self.pool: Executor = _InProcess()
         else:
-            _ = self.data.simplified, self.data.topology, self.data.provinces, self.data.rows  # once, before forking
             self.pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
         return self.pool
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        global _WORKER_DATA
+        global _WORKER_REGION
         self.pool.shutdown(wait=True, cancel_futures=exc is not None)
-        _WORKER_DATA = None
+        _WORKER_REGION = None

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from districtcontrol.data.table import GROUPS, Problem, Record, TableError
+from districtcontrol.data.table import Problem, Record, TableError
 from districtcontrol.geo.names import Resolution, Resolver
 
-JOINED_COLUMNS = [
-    "pcode",
-    "district",
-    "district_dari",
-    "province",
-    "province_pcode",
-    *GROUPS,
-    "sources",
-    "history",
-]
+DISTRICT_COLUMNS = ["pcode", "district", "district_dari", "province", "province_pcode"]
 
 
 @dataclass(frozen=True)
@@ -84,11 +76,12 @@ def province_notes(resolved: list[ResolvedRecord]) -> list[ProvinceNote]:
     ]
 
 
-def join_control(districts, resolved: list[ResolvedRecord]):
+def join_control(districts, resolved: list[ResolvedRecord], groups: Sequence[str]):
     """Add each group's status, the sources and the full history to every district.
 
-    When a group has several rows for one district, the latest dated one decides (undated
-    rows count as older; among equals the later line wins); ``history`` keeps them all.
+    ``groups`` are the legend's group keys, in order: one column each. When a group has
+    several rows for one district, the latest dated one decides (undated rows count as
+    older; among equals the later line wins); ``history`` keeps them all.
     """
     by_pcode: dict[str, list[ResolvedRecord]] = {}
     for r in resolved:
@@ -96,19 +89,20 @@ def join_control(districts, resolved: list[ResolvedRecord]):
             by_pcode.setdefault(r.pcode, []).append(r)
     joined = districts.copy()
     rows = [by_pcode.get(pc, []) for pc in joined["pcode"]]
-    for group in GROUPS:
-        joined[group] = [_latest_status(rs, group) for rs in rows]
-    joined["sources"] = [_sources(rs) for rs in rows]
-    joined["history"] = [[_history_entry(r) for r in _ordered(rs)] for rs in rows]
-    return joined[JOINED_COLUMNS + ["geometry"]]
+    order = {g: i for i, g in enumerate(groups)}
+    for group in groups:
+        joined[group] = [_latest_status(rs, group, order) for rs in rows]
+    joined["sources"] = [_sources(rs, order) for rs in rows]
+    joined["history"] = [[_history_entry(r) for r in _ordered(rs, order)] for rs in rows]
+    return joined[[*DISTRICT_COLUMNS, *groups, "sources", "history", "geometry"]]
 
 
-def _ordered(rows: list[ResolvedRecord]) -> list[ResolvedRecord]:
-    return sorted(rows, key=lambda r: (GROUPS.index(r.record.group), r.record.date, r.record.line))
+def _ordered(rows: list[ResolvedRecord], order: dict[str, int]) -> list[ResolvedRecord]:
+    return sorted(rows, key=lambda r: (order[r.record.group], r.record.date, r.record.line))
 
 
-def _latest_status(rows: list[ResolvedRecord], group: str) -> str | None:
-    mine = [r for r in _ordered(rows) if r.record.group == group]
+def _latest_status(rows: list[ResolvedRecord], group: str, order: dict[str, int]) -> str | None:
+    mine = [r for r in _ordered(rows, order) if r.record.group == group]
     return mine[-1].record.status if mine else None
 
 
@@ -118,9 +112,9 @@ def latest_record(history: list[dict], group: str) -> dict | None:
     return mine[-1] if mine else None
 
 
-def _sources(rows: list[ResolvedRecord]) -> str:
+def _sources(rows: list[ResolvedRecord], order: dict[str, int]) -> str:
     parts = []
-    for r in _ordered(rows):
+    for r in _ordered(rows, order):
         for src in r.record.source.split(";"):
             if src.strip() and src.strip() not in parts:
                 parts.append(src.strip())

@@ -1,9 +1,10 @@
 """TopoJSON: district polygons as shared arcs, each edge between two districts stored once.
 
 Input is a coverage whose shared vertices are identical (what
-:func:`districtcontrol.geo.simplify.simplify_districts` returns). Coordinates sit on the
-simplification's grid (``10**-decimals`` degrees), so quantising to that grid is exact: the
-TopoJSON ``transform`` adds no error, and arcs are delta-encoded integers.
+:func:`districtcontrol.maps._simplify.simplify_districts` returns). Coordinates sit on the
+simplification's grid (``10**-decimals`` degrees), so quantising to that grid is exact. Arcs
+are absolute integer points on that grid (x, y in units of ``10**-decimals`` degrees), ready
+for the polyline encoding the maps write; the topology carries ``decimals`` to say so.
 
 Arcs are cut where the set of rings sharing an edge changes (where three districts meet,
 or a shared border meets the region's outline). A ring that shares its whole length with
@@ -24,10 +25,11 @@ Ring = list[int]  # point keys of a closed ring, first point not repeated
 def topology(
     geometries: Sequence, ids: Sequence[str], properties: Sequence[dict] | None = None, decimals: int = 3
 ) -> dict:
-    """A TopoJSON Topology with one object, ``districts``: a GeometryCollection of (Multi)Polygons.
+    """A TopoJSON-shaped Topology with one object, ``districts``: a GeometryCollection of (Multi)Polygons.
 
     ``ids`` and ``properties`` go on each geometry as ``id`` and ``properties``. Polygons are
-    read on a grid of ``10**-decimals`` degrees; the result decodes back to them exactly.
+    read on a grid of ``10**-decimals`` degrees; each arc is an ``(n, 2)`` integer array of
+    absolute grid points, so ``arc * 10**-decimals`` gives longitude, latitude exactly.
     """
     geometries = np.asarray(geometries, dtype=object)
     scale = 10**-decimals
@@ -45,30 +47,10 @@ def topology(
     ]
     return {
         "type": "Topology",
-        "transform": {"scale": [scale, scale], "translate": [round(float(v) * scale, decimals) for v in origin]},
+        "decimals": decimals,
         "objects": {"districts": {"type": "GeometryCollection", "geometries": objects}},
-        "arcs": [_delta(arc) for arc in arcs.arcs],
+        "arcs": [_grid_points(arc, origin) for arc in arcs.arcs],
     }
-
-
-def decode(topo: dict) -> list[dict]:
-    """The GeoJSON geometries of a topology's ``districts`` (the inverse of :func:`topology`)."""
-    (kx, ky), (dx, dy) = topo["transform"]["scale"], topo["transform"]["translate"]
-    digits = max(0, round(-np.log10(min(kx, ky)))) + 1
-    absolute = [np.cumsum(np.asarray(arc, dtype=np.int64), axis=0) for arc in topo["arcs"]]
-
-    def ring(refs: list[int]) -> list[list[float]]:
-        parts = [absolute[ref] if ref >= 0 else absolute[~ref][::-1] for ref in refs]
-        points = np.concatenate([parts[0]] + [part[1:] for part in parts[1:]])
-        return np.round(points * (kx, ky) + (dx, dy), digits).tolist()
-
-    out = []
-    for geom in topo["objects"]["districts"]["geometries"]:
-        if geom["type"] == "Polygon":
-            out.append({"type": "Polygon", "coordinates": [ring(r) for r in geom["arcs"]]})
-        else:
-            out.append({"type": "MultiPolygon", "coordinates": [[ring(r) for r in p] for p in geom["arcs"]]})
-    return out
 
 
 def _rings(geom, origin: np.ndarray, scale: float) -> list[list[Ring]]:
@@ -150,8 +132,6 @@ def _geometry(arcs: _ArcTable, polygons: list[list[Ring]], ident: str, props: di
     return {"type": "MultiPolygon", "arcs": encoded, "id": ident, "properties": props}
 
 
-def _delta(arc: list[int]) -> list[list[int]]:
+def _grid_points(arc: list[int], origin: np.ndarray) -> np.ndarray:
     keys = np.asarray(arc, dtype=np.int64)
-    points = np.stack([keys >> 32, keys & 0xFFFFFFFF], axis=1)
-    points[1:] -= points[:-1].copy()
-    return points.tolist()
+    return np.stack([keys >> 32, keys & 0xFFFFFFFF], axis=1) + origin

@@ -1,0 +1,111 @@
+"""The index page of a build: every map, the summary table, the table's rows with their sources, attribution.
+
+Rendered with Jinja2 and autoescaping: every value is escaped on output, by the same
+function as the maps' texts (:func:`districtcontrol.maps._popups.esc`).
+"""
+
+from __future__ import annotations
+
+from districtcontrol.maps import _view
+from districtcontrol.maps._popups import esc
+
+PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ text.title }}</title>
+<style>
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0 auto; max-width: 1200px; padding: 16px; color: #111; }
+h1 { font-size: 24px; margin-bottom: 4px; }
+iframe { width: 100%; height: 620px; border: 1px solid #ccc; }
+table { border-collapse: collapse; width: 100%; font-size: 13px; margin-bottom: 24px; }
+th, td { border-bottom: 1px solid #ddd; padding: 4px 6px; text-align: left; vertical-align: top; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.source { color: #333; }
+footer { margin-top: 24px; font-size: 13px; color: #444; }
+</style>
+</head>
+<body>
+<h1>{{ text.title }}</h1>
+<p class="source">{{ text.source }}</p>
+{% for m in maps %}<h2>{{ m.title }}</h2>
+<iframe src="{{ m.name }}.html" title="{{ m.title }}" loading="lazy"></iframe>
+<p><a href="{{ m.name }}.html">Open the map on its own page</a></p>
+{% endfor %}<h2>Summary by province and group</h2>
+<p>Districts by status, their area in km² (equal-area projection) and share of the province's area.</p>
+{% if summary %}<table><tr><th>Province</th><th>Group</th><th>Status</th><th>Districts</th><th>Area (km²)</th><th>Share of province</th></tr>
+{%- for r in summary %}<tr><td>{{ r.province }}</td><td>{{ r.group }}</td><td>{{ r.status }}</td><td class="num">{{ r.districts }}</td><td class="num">{{ r.area }}</td><td class="num">{{ r.share }}</td></tr>{% endfor %}</table>
+{%- else %}<p>No district in this region has a record.</p>{% endif %}
+<h2>Rows of the table</h2>
+<table><tr><th>Line</th><th>Group</th><th>As written</th><th>Mapped to</th><th>Status</th><th>Date</th><th>Endnote</th><th>Note</th></tr>
+{%- for r in records %}<tr><td>{{ r.line }}</td><td>{{ r.group }}</td><td>{{ r.written }}</td><td>{{ r.mapped }}</td><td>{{ r.status }}</td><td>{{ r.date }}</td><td>{{ r.source }}</td><td>{{ r.note }}</td></tr>{% endfor %}</table>
+<p>{{ boundary_credit }}</p>
+<footer><p>{{ text.attribution }}</p></footer>
+</body>
+</html>
+"""
+
+
+def _environment():
+    import jinja2
+    from markupsafe import Markup
+
+    def escaped(value):
+        return value if isinstance(value, Markup) else Markup(esc(value))
+
+    return jinja2.Environment(autoescape=True, finalize=escaped, keep_trailing_newline=True)
+
+
+def index_page(region, summary, source: str | None = None) -> str:
+    """The HTML of ``index.html`` for a prepared region and its summary."""
+    from districtcontrol.geo.boundaries import ATTRIBUTION
+    from districtcontrol.maps.interactive import map_text
+
+    maps = [{"name": name, "title": map_text(region, name, source).title} for name in _view.map_names(region.legend)]
+    return (
+        _environment()
+        .from_string(PAGE)
+        .render(
+            text=map_text(region, "combined", source),
+            maps=maps,
+            summary=_summary_rows(summary, region.legend),
+            records=_record_rows(region.data.records, region.legend),
+            boundary_credit=ATTRIBUTION,
+        )
+    )
+
+
+def _summary_rows(summary, legend) -> list[dict]:
+    return [
+        {
+            "province": r.province,
+            "group": legend.group_label(r.group),
+            "status": legend.status_label(r.status),
+            "districts": r.districts,
+            "area": f"{r.area_km2:,.0f}",
+            "share": f"{r.share_pct:.1f} %",
+        }
+        for r in summary.itertuples()
+    ]
+
+
+def _record_rows(records, legend) -> list[dict]:
+    rows = []
+    for r in records:
+        rec, res = r.record, r.resolution
+        rows.append(
+            {
+                "line": rec.line,
+                "group": legend.group_label(rec.group),
+                "written": f"{rec.district} ({rec.province})" if rec.district else f"{rec.province} province",
+                "mapped": f"{res.district.name}, {res.province} ({res.pcode})"
+                if res.district
+                else f"{res.province} province",
+                "status": legend.status_label(rec.status),
+                "date": rec.date,
+                "source": rec.source,
+                "note": rec.note,
+            }
+        )
+    return rows

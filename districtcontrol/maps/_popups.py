@@ -1,0 +1,71 @@
+"""Hover and click texts of the HTML maps, escaped: every text from a table or a boundary file
+passes through :func:`esc` before it reaches HTML."""
+
+from __future__ import annotations
+
+import html
+
+from districtcontrol.data.legend import Legend
+from districtcontrol.geo._join import latest_record
+from districtcontrol.maps._view import map_groups
+
+
+def esc(value) -> str:
+    """HTML-escape any value (None becomes an empty string).
+
+    Braces become character references too: folium renders generated script through Jinja a
+    second time, where "{{ ... }}" from a table would otherwise be evaluated.
+    """
+    text = html.escape("" if value is None else str(value), quote=True)
+    return text.replace("{", "&#123;").replace("}", "&#125;")
+
+
+def tooltip_fields(name: str, legend: Legend) -> tuple[list[str], list[str]]:
+    """Property names and their labels shown on hover in map ``name``."""
+    groups = map_groups(name, legend)
+    return (
+        ["district", "dari", "province", "pcode", *groups],
+        ["District", "Dari", "Province", "P-code", *(legend.group_label(g) for g in groups)],
+    )
+
+
+def tooltip_properties(row, name: str, legend: Legend) -> dict[str, str]:
+    """Hover values (escaped): district in English and Dari, province, P-code and each group's status."""
+    values = {
+        "district": esc(row["district"]),
+        "dari": esc(row["district_dari"]),
+        "province": esc(row["province"]),
+        "pcode": esc(row["pcode"]),
+    }
+    for group in map_groups(name, legend):
+        status = row[group]
+        values[group] = esc(legend.status_label(status)) if isinstance(status, str) and status else "no record"
+    return values
+
+
+def _meta(date, source, legend: Legend) -> str:
+    parts = [esc(date) if date else "", f"{esc(legend.source_label)} {esc(source)}" if source else ""]
+    meta = ", ".join(p for p in parts if p)
+    return f" ({meta})" if meta else ""
+
+
+def popup_html(row, name: str, legend: Legend) -> str:
+    """Click text: the table's note, date and source for each group with a record."""
+    parts = [f"<b>{esc(row['district'])}</b> ({esc(row['province'])})"]
+    for group in map_groups(name, legend):
+        entry = latest_record(row["history"], group)
+        if entry is None:
+            continue
+        parts.append(
+            f"<p><b>{esc(legend.group_label(group))}: {esc(legend.status_label(entry['status']))}</b>"
+            f"{_meta(entry['date'], entry['source'], legend)}<br>{esc(entry['note'])}</p>"
+        )
+    if len(parts) == 1:
+        parts.append("<p>No record in the table.</p>")
+    return "".join(parts)
+
+
+def note_html(note, legend: Legend) -> str:
+    """Popup text of a province-level note."""
+    heading = f"{esc(note.province)} province · {esc(legend.group_label(note.group))}: {esc(legend.status_label(note.status))}"
+    return f"<b>{heading}</b>{_meta(note.date, note.source, legend)}<br>{esc(note.note)}"

@@ -1,0 +1,54 @@
+"""A region made ready to draw: what every map of a region shares, computed once and passed explicitly.
+
+:class:`districtcontrol.geo.ControlData` is the domain result (districts, records, notes);
+:class:`PreparedRegion` adds what display needs: simplified outlines, province outlines,
+the topology the HTML writes, one dict per district, and the label layout of the static maps.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PreparedRegion:
+    """The display state of one region; build it with :func:`prepare_region`."""
+
+    data: object  # ControlData
+    simplified: object  # GeoDataFrame, districts simplified as a coverage
+    provinces: object  # GeoDataFrame, province outlines dissolved from ``simplified``
+    topology: dict  # the simplified districts as a topology, ids are P-codes
+    rows: list[dict]  # each district's attributes, in the order of ``data.districts``
+    labels: tuple | None = None  # static label layout, placed once per region (see static.label_layout)
+
+    @property
+    def legend(self):
+        return self.data.legend
+
+    def with_labels(self, labels) -> PreparedRegion:
+        """The same region with the static maps' label layout."""
+        return dataclasses.replace(self, labels=tuple(labels))
+
+
+def prepare_region(data) -> PreparedRegion:
+    """Simplify, dissolve and encode a loaded region once, for any number of maps.
+
+    ``data`` is what :func:`districtcontrol.geo.load_control` returns; a
+    :class:`PreparedRegion` is returned as it is.
+    """
+    if isinstance(data, PreparedRegion):
+        return data
+    from districtcontrol.geo._regions import dissolve_provinces
+    from districtcontrol.geo._topology import topology
+    from districtcontrol.maps._simplify import COORDINATE_DECIMALS, simplify_districts
+
+    simplified = simplify_districts(data.districts)
+    districts = data.districts
+    return PreparedRegion(
+        data=data,
+        simplified=simplified,
+        provinces=dissolve_provinces(simplified),
+        topology=topology(simplified.geometry.values, list(simplified["pcode"]), decimals=COORDINATE_DECIMALS),
+        rows=districts.drop(columns=districts.geometry.name).to_dict("records"),
+    )
