@@ -92,11 +92,12 @@ def report_geometry(boundaries: str) -> None:
 
     from districtcontrol.geo import load_control
     from districtcontrol.geo.export import EQUAL_AREA_CRS
+    from districtcontrol.maps import prepare_region
 
     for region in ("north", "all"):
         data = load_control(boundaries=boundaries, region=region)
         original = data.districts.to_crs(EQUAL_AREA_CRS).geometry.values
-        simplified = data.simplified.to_crs(EQUAL_AREA_CRS).geometry.values
+        simplified = prepare_region(data).simplified.to_crs(EQUAL_AREA_CRS).geometry.values
         distances = shapely.hausdorff_distance(original, simplified, densify=0.25)
         print(
             f"Hausdorff distance, simplified vs original, region {region}: "
