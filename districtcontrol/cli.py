@@ -256,9 +256,9 @@ def build(
     Everything is checked before the first file is written; each file is written to a
     temporary name and renamed into place.
     """
-    from districtcontrol.maps._formats import parse_formats
     from districtcontrol.maps._build import build as build_outputs
     from districtcontrol.maps._build import planned_outputs
+    from districtcontrol.maps._formats import parse_formats
 
     chosen = parse_formats(formats)
     data = _load(table, boundaries, region, name_field, province_field, pcode_field)
@@ -304,9 +304,9 @@ def map_command(
 ) -> None:
     """Write one map. GROUP is 'combined' or a group of the legend (taliban, is, imu for the shipped
     table); the format follows the suffix of -o."""
+    from districtcontrol.maps._build import save_map
     from districtcontrol.maps._formats import map_format
     from districtcontrol.maps._view import map_names
-    from districtcontrol.maps._build import save_map
 
     map_format(output)
     data = _load(table, boundaries, region, name_field, province_field, pcode_field)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -154,7 +155,8 @@ def test_hostile_table_stays_text_in_the_browser(browser, tmp_path, real_boundar
         assert page.evaluate("document.querySelectorAll('[onerror], [onload], img[src=x]').length") == 0
         assert not [e for e in errors if "dialog" in e]
         if name == "combined":
-            page.mouse.move(1, 1)
+            page.reload()  # close the popups the clicks opened: one could cover the district
+            page.wait_for_selector("path.leaflet-interactive")
             hover_district(page, "AF1904")
             page.mouse.click(*_centre(page, "AF1904"))
             page.wait_for_selector(".leaflet-popup-content")
@@ -165,22 +167,23 @@ def test_hostile_table_stays_text_in_the_browser(browser, tmp_path, real_boundar
 
 
 def _local_cdn(route):
-    """Serve the CDN files a map asks for from the packages' own copies; refuse anything else."""
-    from importlib import resources
+    """Serve the CDN files a map asks for from the packages' own copies; refuse anything else.
 
-    from districtcontrol.maps._elements import SCRIPTS
-    from districtcontrol.maps.interactive import LEAFLET_CDN_CSS, LEAFLET_CDN_JS
+    The copies are the files the CDN serves, so the pages' integrity hashes must match them.
+    """
+    from districtcontrol.maps._libraries import LIBRARIES
 
     url = route.request.url
     if url.startswith("file:"):
         return route.continue_()
-    leaflet = resources.files("js_lib_leaflet").joinpath("static", "js_lib_leaflet")
-    vendor = resources.files("districtcontrol.maps").joinpath("vendor")
-    files = {LEAFLET_CDN_JS[1]: leaflet / "leaflet.js", LEAFLET_CDN_CSS[1]: leaflet / "leaflet.css"}
-    files |= {cdn: vendor / file for file, cdn in SCRIPTS.values()}
+    files = {lib.url: lib for lib in LIBRARIES}
+    folium_own = re.search(r"/leaflet@[\d.]+/dist/leaflet\.(js|css)$", url)  # what folium's m.save names
+    if folium_own and url not in files:
+        url = next(lib.url for lib in LIBRARIES if lib.url.endswith(folium_own.group(0).split("/", 2)[2]))
     if url in files:
         kind = "text/css" if url.endswith(".css") else "application/javascript"
-        return route.fulfill(body=files[url].read_bytes(), content_type=kind)
+        headers = {"Access-Control-Allow-Origin": "*"}
+        return route.fulfill(body=files[url].data(), content_type=kind, headers=headers)
     return route.abort()
 
 
@@ -202,4 +205,36 @@ def test_cdn_mode_and_folium_own_save_draw_the_districts(browser, tmp_path, cont
     page.wait_for_selector("path.leaflet-interactive")
     assert page.locator("path.leaflet-interactive").count() >= 133 + 23  # base layer and the group layers
     assert "Khan Abad" in hover_district(page, "AF1904")
+    context.close()
+
+
+def test_cdn_scripts_carry_integrity_hashes_the_browser_enforces(browser, tmp_path, control_data):
+    """A library changed on its way from the CDN is refused: the map draws nothing instead of running it."""
+    from districtcontrol.maps import interactive_map, map_html
+    from districtcontrol.maps._libraries import LIBRARIES
+
+    path = tmp_path / "map.html"
+    path.write_text(map_html(interactive_map(control_data, "is")), encoding="utf-8")
+    html = path.read_text()
+    for lib in LIBRARIES:
+        assert f'"{lib.url}" integrity="{lib.integrity}" crossorigin="anonymous"' in html
+
+    def tampered(route):
+        polyline = next(lib for lib in LIBRARIES if lib.name == "polyline")
+        if route.request.url == polyline.url:
+            body = polyline.text() + "\nwindow.__tampered = true;"
+            return route.fulfill(
+                body=body, content_type="application/javascript", headers={"Access-Control-Allow-Origin": "*"}
+            )
+        return _local_cdn(route)
+
+    context = browser.new_context(viewport={"width": 1000, "height": 700})
+    context.route("**/*", tampered)
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.goto(path.as_uri())
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__tampered") is None
+    assert any("integrity" in e for e in errors), errors
     context.close()

@@ -196,3 +196,22 @@ def test_hostile_boundary_names_stay_text_in_html_and_images(tmp_path):
     assert "&lt;svg onload=alert(1)&gt;" in html or "\\u0026lt;svg onload" in html
     assert (tmp_path / "out" / "combined.png").stat().st_size > 10_000
     assert len(written) == len(planned_outputs(data.legend, ("html", "png")))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0123456789abcdef0123456789abcdef",  # 32 hex digits, the shape of folium's random ids
+        "f47ac10b-58cc-4372-a567-0e02b2c3d479",
+        "geo_json_0123456789abcdef0123456789abcdef",
+        "map_0002 district_layer_0004 r0001",
+    ],
+)
+def test_user_text_that_looks_like_an_element_id_is_kept_exactly(tmp_path, real_boundaries, text):
+    from districtcontrol.geo import load_control
+
+    table = tmp_path / "ids.csv"
+    table.write_text(f"group,province,district,status,date,source,note\nis,Kunduz,Khanabad,present,,{text},{text}\n")
+    data = load_control(table, real_boundaries, "Kunduz")
+    html = map_html(interactive_map(data, "is", source=f"Source {text}"))
+    assert html.count(text) >= 3  # the popup's note and source, and the source line under the title

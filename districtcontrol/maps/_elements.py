@@ -14,19 +14,12 @@ from __future__ import annotations
 
 import json
 import re
-from importlib import resources
 
 from branca.element import Element, MacroElement
 from folium.template import Template
 
-# Browser libraries: loaded from jsDelivr in CDN mode, inlined from vendor/ when self-contained.
-SCRIPTS = {
-    "topojson": (
-        "topojson-client.min.js",
-        "https://cdn.jsdelivr.net/npm/topojson-client@3.1.0/dist/topojson-client.min.js",
-    ),
-    "polyline": ("polyline.js", "https://cdn.jsdelivr.net/npm/@mapbox/polyline@1.2.1/src/polyline.js"),
-}
+from districtcontrol.maps._libraries import DISTRICT_LIBRARIES, LIBRARIES, cdn_tags
+
 SHARED_SCRIPT = """
 var NAME = (function (topology) {
     topology.arcs = topology.arcs.map(function (arc) { return polyline.toGeoJSON(arc, PRECISION).coordinates; });
@@ -59,15 +52,15 @@ class SharedDistricts(MacroElement):
         super().__init__()
         self._name = "SharedDistricts"
         self.topology = topology
-        # Loaded however the map is rendered (folium's save, a notebook); map_html replaces them.
-        self.default_js = cdn_scripts()
+        # The libraries it needs, loaded however the map is rendered (folium's save, a notebook);
+        # map_html strips this and writes every library itself.
+        self.default_js = [(lib.name, lib.url) for lib in LIBRARIES if lib.name in DISTRICT_LIBRARIES]
 
     def render(self, **kwargs):
         """Write the script as it is: it never passes through a template, so its text stays text."""
-        from branca.element import JavascriptLink
-
-        for name, url in self.default_js:
-            self.get_root().header.add_child(JavascriptLink(url), name=name)
+        if self.default_js:
+            names = tuple(name for name, _ in self.default_js)
+            self.get_root().header.add_child(_Raw(cdn_tags(names)), name="dc_district_libraries")
         script = (
             SHARED_SCRIPT.replace("NAME", self.get_name())
             .replace("PRECISION", str(self.topology["decimals"]))
@@ -165,14 +158,3 @@ class Labels(MacroElement):
         super().__init__()
         self._name = "Labels"
         self.labels = [[round(lat, 4), round(lon, 4), text, css] for lat, lon, text, css in labels]
-
-
-def cdn_scripts() -> list[tuple[str, str]]:
-    """(name, URL) of the browser libraries, for folium's ``default_js``."""
-    return [(name, url) for name, (_, url) in SCRIPTS.items()]
-
-
-def vendored_scripts() -> str:
-    """The browser libraries' text, for self-contained maps (licences in ``vendor/``)."""
-    vendor = resources.files("districtcontrol.maps").joinpath("vendor")
-    return "\n".join(vendor.joinpath(file).read_text(encoding="utf-8") for file, _ in SCRIPTS.values())

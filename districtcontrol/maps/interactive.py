@@ -7,16 +7,10 @@ table or a boundary file in escaped form.
 
 from __future__ import annotations
 
-import base64
-import re
-from importlib import resources
-
 from districtcontrol.maps import _palette, _view
 from districtcontrol.maps._popups import esc, note_html, popup_html, tooltip_fields, tooltip_properties
 from districtcontrol.maps._prepared import PreparedRegion, prepare_region
 
-LEAFLET_CDN_JS = ("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")
-LEAFLET_CDN_CSS = ("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css")
 HATCH_ID = "dc-hatch"
 PAGE_CSS = """
 <style>
@@ -288,45 +282,20 @@ def map_text(region: PreparedRegion, name: str, source: str | None = None) -> _v
 def map_html(m, *, self_contained: bool = False) -> str:
     """Render a map to a complete HTML document.
 
-    Only Leaflet, topojson-client and polyline are loaded (no jQuery, Bootstrap or icon fonts).
-    With ``self_contained``, Leaflet's JS and CSS (from the django-js-lib-leaflet package) and
-    the two small libraries (vendored) are inlined so the file opens with no network. Element
-    ids are numbered in order, so output is reproducible; no text of the map is rewritten.
+    Only Leaflet, topojson-client and polyline are loaded (no jQuery, Bootstrap or icon fonts):
+    from jsDelivr with Subresource Integrity, or, with ``self_contained``, inlined with their
+    licences so the file opens with no network (:mod:`districtcontrol.maps._libraries`).
+    Element ids are numbered in order, so output is reproducible; no text of the map is rewritten.
     """
-    from districtcontrol.maps._elements import cdn_scripts
+    import folium
+
     from districtcontrol.maps._folium import compact_json, counted_ids, stable_ids, strip_resources
+    from districtcontrol.maps._libraries import cdn_tags, inline_tags
 
     strip_resources(m)
-    if self_contained:
-        _inline_scripts(m)
-    else:
-        m.default_js = [LEAFLET_CDN_JS, *cdn_scripts()]
-        m.default_css = [LEAFLET_CDN_CSS]
+    m.default_js, m.default_css = [], []
+    libraries = inline_tags() if self_contained else cdn_tags()
+    m.get_root().header.add_child(folium.Element(libraries), name="dc_libraries", index=0)
     stable_ids(m.get_root())
     with compact_json(), counted_ids():
         return m.get_root().render()
-
-
-def _inline_scripts(m) -> None:
-    """Leaflet (JS, CSS with its images as data URIs), topojson-client and polyline, inlined in the page's head."""
-    import folium
-
-    from districtcontrol.maps._elements import vendored_scripts
-
-    files = resources.files("js_lib_leaflet").joinpath("static", "js_lib_leaflet")
-    js = files.joinpath("leaflet.js").read_text(encoding="utf-8").replace("</", "<\\/")
-    css = files.joinpath("leaflet.css").read_text(encoding="utf-8")
-
-    def data_uri(match):
-        png = files.joinpath("images", match.group(1)).read_bytes()
-        return f"url(data:image/png;base64,{base64.b64encode(png).decode()})"
-
-    css = re.sub(r"url\(images/([\w\-]+\.png)\)", data_uri, css)
-    libraries = vendored_scripts().replace("</", "<\\/")
-    m.default_js = []
-    m.default_css = []
-    m.get_root().header.add_child(
-        folium.Element(f"<style>{css}</style>\n<script>{js}</script>\n<script>{libraries}</script>"),
-        name="scripts_inline",
-        index=0,
-    )
