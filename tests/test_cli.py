@@ -167,3 +167,52 @@ def test_boundaries_command(real_boundaries):
     assert "districts:   399" in result.output
     assert "783feade31a8e8b450d7c439446a935b34eb4ee8fc24fd0e182dfc5943b3abd3" in result.output
     assert "AGCHO / UN OCHA COD-AB" in result.output
+
+
+def test_build_command_writes_every_planned_file_with_progress(tmp_path, real_boundaries):
+    from districtcontrol.data.legend import read_legend
+    from districtcontrol.maps import planned_outputs
+
+    out = tmp_path / "maps"
+    result = run(
+        "build", "--out", str(out), "--format", "html,png", "--jobs", "1", "--boundaries", str(real_boundaries)
+    )
+    assert result.exit_code == 0, result.output
+    planned = planned_outputs(read_legend(), ("html", "png"))
+    assert sorted(p.name for p in out.iterdir()) == sorted(planned)
+    assert f"[{len(planned)}/{len(planned)}]" in result.stderr and "index.html" in result.stderr
+
+
+def test_build_command_refuses_an_unknown_format_before_writing(tmp_path, real_boundaries):
+    out = tmp_path / "maps"
+    result = run("build", "--out", str(out), "--format", "html,gif", "--boundaries", str(real_boundaries))
+    assert result.exit_code == 2 and "unknown format gif" in result.stderr
+    assert "html, png, svg, pdf, geojson" in result.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("suffix", [".html", ".svg"])
+def test_map_command_writes_one_map_by_suffix(tmp_path, real_boundaries, suffix):
+    path = tmp_path / f"imu{suffix}"
+    result = run("map", "imu", "-o", str(path), "--boundaries", str(real_boundaries))
+    assert result.exit_code == 0, result.output
+    text = path.read_text(encoding="utf-8")
+    assert ("<!DOCTYPE html>" in text) if suffix == ".html" else text.lstrip().startswith("<?xml")
+    assert "IMU" in text or suffix == ".svg"  # svg text is drawn as paths
+
+
+def test_map_command_names_the_maps_it_knows_and_the_formats(tmp_path, real_boundaries):
+    wrong_group = run("map", "haqqani", "-o", str(tmp_path / "x.html"), "--boundaries", str(real_boundaries))
+    assert wrong_group.exit_code == 2 and "combined, taliban, is, imu" in wrong_group.stderr
+    wrong_suffix = run("map", "is", "-o", str(tmp_path / "x.gif"), "--boundaries", str(real_boundaries))
+    assert wrong_suffix.exit_code == 2 and ".html, .png, .svg, .pdf" in wrong_suffix.stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_validate_command_reports_a_good_and_a_bad_table(tmp_path, real_boundaries):
+    good = run("validate", "--boundaries", str(real_boundaries))
+    assert good.exit_code == 0 and "no problems" in good.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text("group,province,district,status,date,source,note\ntaliban,Kunduz,Khanabad,capturd,,,\n")
+    result = run("validate", str(bad), "--boundaries", str(real_boundaries))
+    assert result.exit_code == 2 and f"{bad}:2 [status]" in result.stderr and "captured" in result.stderr

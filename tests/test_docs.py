@@ -1,0 +1,53 @@
+"""The README documents exactly the commands and options the CLI has (as sqlite-utils' test_docs does)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+
+from districtcontrol.cli import main
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _reference() -> tuple[set[str], dict[str, str]]:
+    """Options documented for every command, and each command's row in the command table."""
+    text = README.read_text(encoding="utf-8")
+    section = text.split("## Command reference", 1)[1].split("\n## ", 1)[0]
+    intro, table = section.split("| command |", 1)
+    common = set(re.findall(r"`(--[a-z][a-z\-]*)", intro))
+    rows = {}
+    for line in table.splitlines():
+        found = re.match(r"\| `districtcontrol ([a-z]+)(.*?)` \|", line)
+        if found:
+            rows[found.group(1)] = found.group(2)
+    return common, rows
+
+
+def _options(command: click.Command) -> list[set[str]]:
+    """Each option of a command as the set of its spellings (``-o``, ``--output``)."""
+    return [set(p.opts + p.secondary_opts) for p in command.params if isinstance(p, click.Option)]
+
+
+def _documented(text: str) -> set[str]:
+    return set(re.findall(r"(?<![\w-])(--?[a-z][a-z\-]*)", text))
+
+
+def test_readme_lists_exactly_the_cli_commands():
+    _, rows = _reference()
+    assert set(rows) == set(main.commands)
+
+
+def test_every_option_is_documented_and_every_documented_option_exists():
+    common, rows = _reference()
+    every_option = set().union(*(spelling for c in main.commands.values() for spelling in _options(c)))
+    assert common <= every_option, f"README names options no command has: {common - every_option}"
+    for name, command in main.commands.items():
+        options = _options(command)
+        in_row = _documented(rows[name])
+        known = set().union(*options) if options else set()
+        assert in_row <= known, f"{name}: README documents {in_row - known}, which the command lacks"
+        missing = [sorted(o) for o in options if not o & (in_row | common)]
+        assert not missing, f"{name}: options not in the README: {missing}"
