@@ -80,6 +80,16 @@ def _load(table, boundaries, region, name_field, province_field, pcode_field):
     )
 
 
+def _exit_cleanly_on_sigterm() -> None:
+    """SIGTERM ends the command like Ctrl-C does: staging files are removed, the previous build stays."""
+    import signal
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 def _formats_help() -> str:
     from districtcontrol.maps._formats import BUILD_FORMATS
 
@@ -261,6 +271,7 @@ def build(
     from districtcontrol.maps._formats import parse_formats
 
     chosen = parse_formats(formats)
+    _exit_cleanly_on_sigterm()
     data = _load(table, boundaries, region, name_field, province_field, pcode_field)
     total = len(planned_outputs(data.legend, chosen, embed))
     count = [0]

@@ -24,6 +24,8 @@ def region_provinces(region: str, resolver: Resolver, recorded: Iterable[str] = 
     adds them to the border provinces.
     """
     name = region.strip()
+    if not [p for p in name.split(",") if p.strip()]:
+        raise DistrictControlError(f"--region {region!r} names no province. Use {REGION_HELP}.")
     if name.lower() == "all":
         return sorted(resolver.provinces)
     if name.lower() == "north":

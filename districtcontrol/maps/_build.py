@@ -7,6 +7,7 @@ instead of loading it again. Static maps share one label layout, placed first.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sys
@@ -102,22 +103,39 @@ def build(
 ) -> list[Path]:
     """Write the maps (HTML and static images), GeoJSON, summary and index page into ``out``.
 
-    Each file is written to a temporary name and renamed into place, so a failure never
-    leaves a half-written file and never touches files of an earlier run it did not rewrite.
-    ``progress`` is called with each path once it is written. ``jobs`` is the number of
-    processes rendering maps (1: this process only; 0: :func:`default_jobs`). Returns the
-    written paths in the order of :func:`planned_outputs`.
+    All or nothing: every option is checked first, the files are rendered into a staging
+    folder inside ``out`` and moved into place together at the end, under a lock (a second
+    build into the same folder is refused). A failure or a kill leaves the previous build
+    as it was; files in ``out`` that the build does not write are never touched.
+    ``progress`` is called with each file's final path once it is rendered. ``jobs`` is the
+    number of processes rendering maps (1: this process only; 0: :func:`default_jobs`).
+    Returns the written paths in the order of :func:`planned_outputs`.
     """
+    from districtcontrol._files import StagedBuild
+    from districtcontrol.maps._formats import BUILD_FORMATS, parse_formats
+
     region = prepare_region(data)
-    options = BuildOptions(Path(out), tuple(formats), self_contained, tiles, embed, source)
-    written: list[Path] = []
+    formats = parse_formats(",".join(formats))  # unknown formats are an error before anything is written
+    if tiles:
+        from districtcontrol.maps.interactive import tile_provider
 
-    def done(paths: list[Path]) -> None:
-        for path in paths:
-            written.append(path)
-            if progress:
-                progress(path)
+        tile_provider(tiles)  # an unknown name is an error before anything is rendered
+    owned = planned_outputs(region.legend, BUILD_FORMATS, embed=True)
+    with StagedBuild(out, planned_outputs(region.legend, formats, embed), owned) as stage:
+        options = BuildOptions(stage.staging, tuple(formats), self_contained, tiles, embed, source)
 
+        def done(paths: list[Path]) -> None:
+            for path in paths:
+                if progress:
+                    progress(stage.out / path.name)
+
+        _render(region, options, jobs, done)
+        return stage.commit()
+
+
+def _render(region: PreparedRegion, options: BuildOptions, jobs: int, done: Callable[[list[Path]], None]) -> None:
+    """Every file of the build into ``options.out``, maps in ``jobs`` processes."""
+    formats = options.formats
     names = _view.map_names(region.legend)
     static = [fmt for fmt in STATIC_FORMATS if fmt in formats]
     with _executor(region, jobs or default_jobs()) as pool:
@@ -135,9 +153,7 @@ def build(
     if "html" in formats:
         from districtcontrol.maps._page import index_page
 
-        done([write_text(options.out / "index.html", index_page(region, summary, source))])
-    order = {name: i for i, name in enumerate(planned_outputs(region.legend, options.formats, embed))}
-    return sorted(written, key=lambda p: order.get(p.name, len(order)))
+        done([write_text(options.out / "index.html", index_page(region, summary, options.source))])
 
 
 def _tables(region: PreparedRegion, options: BuildOptions, summary) -> list[Path]:
@@ -191,6 +207,18 @@ def _static_files(region: PreparedRegion, name: str, options: BuildOptions, labe
     return [save_figure(fig, options.out / f"{name}.{fmt}") for fmt in STATIC_FORMATS if fmt in options.formats]
 
 
+def _die_with_parent(parent: int) -> None:
+    """In a worker: ask Linux to kill this process when the build's process dies (even by kill -9)."""
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
 class _InProcess(Executor):
     """Runs each task at once, in this process (the ``jobs=1`` executor); a failure stops the build there."""
 
@@ -212,7 +240,12 @@ class _executor:
         if self.jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
             self.pool: Executor = _InProcess()
         else:
-            self.pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
+            self.pool = ProcessPoolExecutor(
+                self.jobs,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_die_with_parent,
+                initargs=(os.getpid(),),
+            )
         return self.pool
 
     def __exit__(self, exc_type, exc, tb) -> None:

@@ -85,18 +85,24 @@ def _check_name(name: str, region: PreparedRegion) -> None:
         raise DistrictControlError(f"unknown map '{name}': choose one of {', '.join(names)}")
 
 
-def _add_tiles(m, tiles: str) -> None:
-    import folium
+def tile_provider(tiles: str):
+    """The xyzservices provider named ``tiles``; an unknown name is an error that says what to use."""
     import xyzservices
 
     from districtcontrol import DistrictControlError
 
     try:
-        provider = xyzservices.providers.query_name(tiles)
+        return xyzservices.providers.query_name(tiles)
     except ValueError as exc:
         raise DistrictControlError(
             f"unknown tile provider '{tiles}'; use an xyzservices name such as OpenStreetMap.Mapnik or Esri.WorldGrayCanvas"
         ) from exc
+
+
+def _add_tiles(m, tiles: str) -> None:
+    import folium
+
+    provider = tile_provider(tiles)
     folium.TileLayer(tiles=provider.build_url(), attr=provider.html_attribution, name=provider.name).add_to(m)
 
 
