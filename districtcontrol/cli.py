@@ -160,23 +160,40 @@ def validate(table, boundaries, name_field, province_field, pcode_field, names) 
 
 @main.command()
 @click.option(
-    "-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="GeoJSON file to write."
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="File to write; its suffix picks the format: .geojson, .gpkg (GeoPackage, styled for QGIS), "
+    ".parquet (GeoParquet) or .csv (attributes only).",
+)
+@click.option(
+    "--precision",
+    type=click.IntRange(0, 10),
+    default=6,
+    show_default=True,
+    help="Decimals of longitude and latitude (6: about 10 cm); polygons stay valid at any precision.",
 )
 @region_option
 @table_option
 @boundary_options
 @handle_errors
-def export(output, region, table, boundaries, name_field, province_field, pcode_field) -> None:
-    """Write the region's districts with each group's status as GeoJSON (RFC 7946).
+def export(output, precision, region, table, boundaries, name_field, province_field, pcode_field) -> None:
+    """Write the region's districts with each group's status, for GIS and data tools.
 
-    Properties: pcode, district, district_dari, province, province_pcode, taliban, is, imu
-    (each group's status or null), sources and history (every table row for the district).
+    Fields: pcode, district, district_dari, province, province_pcode, combined (the
+    highest-ranked status of any group), per group of the legend <group>, <group>_date,
+    <group>_note, <group>_source (the row that decides the status), sources and history
+    (every table row for the district; JSON text except in GeoJSON).
     """
-    from districtcontrol.geo import write_geojson
+    from districtcontrol.data.legend import read_legend
+    from districtcontrol.geo.export import check_export_path, write_districts
 
+    check_export_path(output)
     data = _load(table, boundaries, region, name_field, province_field, pcode_field)
-    write_geojson(data.districts, output)
-    recorded = int(data.districts[["taliban", "is", "imu"]].notna().any(axis=1).sum())
+    legend = read_legend()
+    write_districts(data.districts, output, legend=legend, precision=precision)
+    recorded = int(data.districts[list(legend.group_keys)].notna().any(axis=1).sum())
     click.echo(f"Wrote {output}: {len(data.districts)} districts, {recorded} with a record.", err=True)
 
 
