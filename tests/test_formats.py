@@ -230,12 +230,20 @@ def test_too_coarse_precision_is_an_error_naming_districts(tmp_path, real_bounda
     assert not out.exists() and list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("output", ["newdir/", "newdir", "districts.shp"])
-def test_output_must_name_a_file_of_a_known_format(tmp_path, output):
+@pytest.mark.parametrize(
+    ("output", "problem"),
+    [
+        ("newdir/", "is a folder"),
+        ("out.geojson/", "is a folder"),
+        ("newdir", "unknown format '(no suffix)'"),
+        ("districts.shp", "unknown format '.shp'"),
+    ],
+)
+def test_output_must_name_a_file_of_a_known_format(tmp_path, output, problem):
     target = str(tmp_path / output) + ("/" if output.endswith("/") else "")
     result = CliRunner().invoke(main, ["export", "-o", target])
     assert result.exit_code == 2
-    assert ".geojson, .gpkg, .parquet, .csv" in result.stderr
+    assert problem in result.stderr and ".geojson, .gpkg, .parquet, .csv" in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 
@@ -254,6 +262,7 @@ def test_null_groups_and_population_keep_their_types(tmp_path, tiny_districts):
     import pyogrio
 
     frame = with_records(tiny_districts, {"XX0101": [entry("taliban", "captured", "2015-09", "xlix")]})
+    frame["imu"] = float("nan")  # an empty column, as many pandas operations leave it: float
     frame["population"] = [1200, None, 3400, 560, None]
     frame["population_year"] = [2020, None, 2020, 2020, None]
     write_districts(frame, tmp_path / "d.gpkg")
@@ -261,10 +270,12 @@ def test_null_groups_and_population_keep_their_types(tmp_path, tiny_districts):
     info = pyogrio.read_info(tmp_path / "d.gpkg", layer="districts")
     types = dict(zip(info["fields"], info["ogr_types"]))
     assert types["population"] == types["population_year"] == "OFTInteger64"
-    assert types["is"] == types["imu_note"] == types["combined"] == "OFTString"
+    assert types["is"] == types["imu"] == types["imu_note"] == types["combined"] == "OFTString"
     schema = pq.read_schema(tmp_path / "d.parquet")
     assert str(schema.field("population").type) == "int64"
-    assert all(str(schema.field(name).type) in ("string", "large_string") for name in ("is", "imu_date", "history"))
+    assert all(
+        str(schema.field(name).type) in ("string", "large_string") for name in ("is", "imu", "imu_date", "history")
+    )
     for back in (read_back(tmp_path / "d.gpkg"), read_back(tmp_path / "d.parquet")):
         assert back["population"].isna().tolist() == [False, True, False, False, True]
         assert back["population"].dropna().astype(int).tolist() == [1200, 3400, 560]
