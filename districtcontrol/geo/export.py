@@ -22,7 +22,6 @@ log = logging.getLogger(__name__)
 # Albers equal-area conic fitted to Afghanistan: areas in km² are true to within a fraction of a percent.
 EQUAL_AREA_CRS = "+proj=aea +lat_0=34 +lon_0=66 +lat_1=30 +lat_2=38 +datum=WGS84 +units=m +no_defs"
 DEFAULT_PRECISION = 6
-GEOJSON_PRECISION = DEFAULT_PRECISION
 MAX_PRECISION = 10
 EXPORT_SUFFIXES = (".geojson", ".gpkg", ".parquet", ".csv")
 GPKG_LAYER = "districts"
