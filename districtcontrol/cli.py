@@ -36,12 +36,39 @@ def handle_errors(func):
 
 
 def table_option(func):
+    func = legend_option(func)
     return click.option(
         "--table",
         type=click.Path(dir_okay=False, path_type=Path),
         default=None,
         help="Control table CSV (group,province,district,status,date,source,note). Default: the shipped table.",
     )(func)
+
+
+def legend_option(func):
+    return click.option(
+        "--legend",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Legend file (TOML) declaring the table's groups and statuses. Default: the shipped table's.",
+    )(func)
+
+
+def caption_options(func):
+    options = [
+        click.option("--title", default=None, help="Title of the maps (a group map puts the group's name first)."),
+        click.option(
+            "--subtitle",
+            "--source",
+            "subtitle",
+            default=None,
+            help="Line under the title (default: the report for the shipped table, none for yours).",
+        ),
+        click.option("--credit", default=None, help="Data credit at the bottom (default: 'Data: <table file name>')."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
 
 
 def boundary_options(func):
@@ -72,11 +99,17 @@ def region_option(func):
     return click.option("--region", default="north", show_default=True, help=f"Region to cover: {REGION_HELP}.")(func)
 
 
-def _load(table, boundaries, region, name_field, province_field, pcode_field):
+def _load(table, legend, boundaries, region, name_field, province_field, pcode_field):
     from districtcontrol.geo import load_control
 
     return load_control(
-        table, boundaries, region, name_field=name_field, province_field=province_field, pcode_field=pcode_field
+        table,
+        boundaries,
+        region,
+        legend=legend,
+        name_field=name_field,
+        province_field=province_field,
+        pcode_field=pcode_field,
     )
 
 
@@ -158,6 +191,7 @@ def match(table, boundaries, name_field, province_field, pcode_field) -> None:
 
 @main.command()
 @click.argument("table", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@legend_option
 @boundary_options
 @click.option(
     "--names/--no-names",
@@ -166,7 +200,7 @@ def match(table, boundaries, name_field, province_field, pcode_field) -> None:
     help="Also check that every name resolves (needs the boundaries).",
 )
 @handle_errors
-def validate(table, boundaries, name_field, province_field, pcode_field, names) -> None:
+def validate(table, legend, boundaries, name_field, province_field, pcode_field, names) -> None:
     """Check a control table and report every problem at once (file, line, column, fix).
 
     TABLE defaults to the shipped table. Exits 2 if there is any problem.
@@ -175,28 +209,43 @@ def validate(table, boundaries, name_field, province_field, pcode_field, names) 
 
     records = read_table(table)
     if names:
-        _load(table, boundaries, "all", name_field, province_field, pcode_field)
+        _load(table, legend, boundaries, "all", name_field, province_field, pcode_field)
     click.echo(f"{table or 'shipped table'}: {len(records)} rows, no problems.")
 
 
 @main.command()
 @click.option(
-    "-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="GeoJSON file to write."
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="File to write; its suffix picks the format: .geojson, .gpkg (GeoPackage, styled for QGIS), "
+    ".parquet (GeoParquet) or .csv (attributes only).",
+)
+@click.option(
+    "--precision",
+    type=click.IntRange(0, 10),
+    default=6,
+    show_default=True,
+    help="Decimals of longitude and latitude (6: about 10 cm); polygons stay valid at any precision.",
 )
 @region_option
 @table_option
 @boundary_options
 @handle_errors
-def export(output, region, table, boundaries, name_field, province_field, pcode_field) -> None:
-    """Write the region's districts with each group's status as GeoJSON (RFC 7946).
+def export(output, precision, region, table, legend, boundaries, name_field, province_field, pcode_field) -> None:
+    """Write the region's districts with each group's status, for GIS and data tools.
 
-    Properties: pcode, district, district_dari, province, province_pcode, taliban, is, imu
-    (each group's status or null), sources and history (every table row for the district).
+    Fields: pcode, district, district_dari, province, province_pcode, combined (the
+    highest-ranked status of any group), per group of the legend <group>, <group>_date,
+    <group>_note, <group>_source (the row that decides the status), sources and history
+    (every table row for the district; JSON text except in GeoJSON).
     """
-    from districtcontrol.geo import write_geojson
+    from districtcontrol.geo.export import check_export_path, write_districts
 
-    data = _load(table, boundaries, region, name_field, province_field, pcode_field)
-    write_geojson(data.districts, output, data.legend)
+    check_export_path(output)
+    data = _load(table, legend, boundaries, region, name_field, province_field, pcode_field)
+    write_districts(data.districts, output, legend=data.legend, precision=precision)
     recorded = int(data.districts[list(data.legend.group_keys)].notna().any(axis=1).sum())
     click.echo(f"Wrote {output}: {len(data.districts)} districts, {recorded} with a record.", err=True)
 
@@ -207,11 +256,11 @@ def export(output, region, table, boundaries, name_field, province_field, pcode_
 @table_option
 @boundary_options
 @handle_errors
-def summary(fmt, region, table, boundaries, name_field, province_field, pcode_field) -> None:
+def summary(fmt, region, table, legend, boundaries, name_field, province_field, pcode_field) -> None:
     """Per province and group: districts by status, their area (km²) and share of the province."""
     from districtcontrol.geo import format_summary, summarise
 
-    data = _load(table, boundaries, region, name_field, province_field, pcode_field)
+    data = _load(table, legend, boundaries, region, name_field, province_field, pcode_field)
     click.echo(format_summary(summarise(data.districts, data.legend), fmt, data.legend), nl=False)
 
 
@@ -235,9 +284,7 @@ def summary(fmt, region, table, boundaries, name_field, province_field, pcode_fi
     help="Basemap tiles, an xyzservices provider name such as OpenStreetMap.Mapnik (default: none).",
 )
 @click.option("--embed", is_flag=True, help="Also write NAME.embed.html beside each map: a ready <iframe> snippet.")
-@click.option(
-    "--source", default=None, help="Source line under the title (default: the report, or the table's file name)."
-)
+@caption_options
 @click.option(
     "--jobs",
     type=click.IntRange(min=0),
@@ -250,6 +297,7 @@ def build(
     out,
     region,
     table,
+    legend,
     boundaries,
     name_field,
     province_field,
@@ -258,7 +306,9 @@ def build(
     self_contained,
     tiles,
     embed,
-    source,
+    title,
+    subtitle,
+    credit,
     jobs,
 ) -> None:
     """Write every map (combined, taliban, is, imu) as HTML and images, plus GeoJSON, summary and index.html.
@@ -269,11 +319,14 @@ def build(
     from districtcontrol.maps._build import build as build_outputs
     from districtcontrol.maps._build import planned_outputs
     from districtcontrol.maps._formats import parse_formats
+    from districtcontrol.maps._view import groups_without_records
 
     chosen = parse_formats(formats)
     _exit_cleanly_on_sigterm()
-    data = _load(table, boundaries, region, name_field, province_field, pcode_field)
-    total = len(planned_outputs(data.legend, chosen, embed))
+    data = _load(table, legend, boundaries, region, name_field, province_field, pcode_field)
+    for group in groups_without_records(data):
+        click.echo(f"No map for {data.legend.group_label(group)} ({group}): it has no record in this region.", err=True)
+    total = len(planned_outputs(data, chosen, embed))
     count = [0]
 
     def progress(path: Path) -> None:
@@ -287,7 +340,9 @@ def build(
         self_contained=self_contained,
         tiles=tiles,
         embed=embed,
-        source=source,
+        title=title,
+        subtitle=subtitle,
+        credit=credit,
         progress=progress,
         jobs=jobs,
     )
@@ -308,23 +363,38 @@ def build(
 @boundary_options
 @click.option("--self-contained", is_flag=True, help="HTML only: inline Leaflet so the file opens offline.")
 @click.option("--tiles", default=None, help="HTML only: xyzservices provider name for basemap tiles.")
-@click.option("--source", default=None, help="Source line under the title.")
+@caption_options
 @handle_errors
 def map_command(
-    group, output, region, table, boundaries, name_field, province_field, pcode_field, self_contained, tiles, source
+    group,
+    output,
+    region,
+    table,
+    legend,
+    boundaries,
+    name_field,
+    province_field,
+    pcode_field,
+    self_contained,
+    tiles,
+    title,
+    subtitle,
+    credit,
 ) -> None:
     """Write one map. GROUP is 'combined' or a group of the legend (taliban, is, imu for the shipped
     table); the format follows the suffix of -o."""
     from districtcontrol.maps._build import save_map
     from districtcontrol.maps._formats import map_format
-    from districtcontrol.maps._view import map_names
+    from districtcontrol.maps._view import all_map_names, map_names
 
     map_format(output)
-    data = _load(table, boundaries, region, name_field, province_field, pcode_field)
-    names = map_names(data.legend)
-    if group not in names:
-        raise click.BadParameter(f"'{group}' is not one of {', '.join(names)}", param_hint="GROUP")
-    save_map(data, group, output, self_contained=self_contained, tiles=tiles, source=source)
+    data = _load(table, legend, boundaries, region, name_field, province_field, pcode_field)
+    if group not in all_map_names(data.legend):
+        raise click.BadParameter(f"'{group}' is not one of {', '.join(all_map_names(data.legend))}", param_hint="GROUP")
+    if group not in map_names(data):
+        raise DistrictControlError(f"{data.legend.group_label(group)} has no record in this region: no map to draw")
+    texts = {"title": title, "subtitle": subtitle, "credit": credit}
+    save_map(data, group, output, self_contained=self_contained, tiles=tiles, **texts)
     click.echo(f"Wrote {output}", err=True)
 
 

@@ -71,15 +71,15 @@ def test_export_covers_the_north_region_and_is_rfc7946(exported):
     provinces = {f["properties"]["province_pcode"] for f in doc["features"]}
     assert provinces == NORTH_PROVINCES
     first = doc["features"][0]
+    flat = {f"{g}{s}" for g in ("taliban", "is", "imu") for s in ("", "_date", "_note", "_source")}
     assert set(first["properties"]) == {
         "pcode",
         "district",
         "district_dari",
         "province",
         "province_pcode",
-        "taliban",
-        "is",
-        "imu",
+        "combined",
+        *flat,
         "sources",
         "history",
     }

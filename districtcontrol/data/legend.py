@@ -5,11 +5,14 @@ with other groups or another status scale writes a file of the same shape and pa
 with ``--legend`` (or ``legend=`` in the API)::
 
     source_label = "Source"          # what popups call a row's source (optional)
+    title = "Who holds which district"   # the combined map's title (optional)
+    group_title = "{group}: districts by status"   # each group map's title (optional)
 
     [groups.taliban]
     label = "Taliban"
     [groups.haqqani]
     label = "Haqqani network"
+    note = "Claims by the group itself"   # shown on its map and the combined map (optional)
 
     [statuses.controlled]
     label = "Controlled"
@@ -51,6 +54,7 @@ class Group:
     key: str
     label: str
     color: str | None = None
+    note: str | None = None  # shown on the group's map and on the combined map
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,8 @@ class Legend:
     statuses: tuple[Status, ...]
     source_label: str = "Source"
     path: Path | None = None
+    title: str | None = None  # the combined map's title
+    group_title: str | None = None  # a group map's title, "{group}" standing for the group's label
 
     @property
     def group_keys(self) -> tuple[str, ...]:
@@ -91,6 +97,12 @@ class Legend:
     def group_label(self, key: str) -> str:
         return self.group(key).label
 
+    def map_title(self, group: str | None) -> str:
+        """The title of a group's map (``group``) or of the combined map (None), unless the user gives one."""
+        if group is None:
+            return self.title or "Districts by status: " + ", ".join(g.label for g in self.groups)
+        return (self.group_title or "{group}: districts by status").replace("{group}", self.group_label(group))
+
     def status_label(self, key: str) -> str:
         return self.status(key).label
 
@@ -99,6 +111,16 @@ class Legend:
 
     def rank(self, key: str) -> int:
         return self.status(key).rank
+
+    def strongest(self, statuses) -> str | None:
+        """The highest-ranked of the statuses groups hold in a district (the earlier group on a tie).
+
+        ``statuses`` holds one status (or None) per group, in the legend's group order; this
+        is what the combined map and the ``combined`` export field show.
+        """
+        held = [s for s in statuses if isinstance(s, str) and s and s != NONE_STATUS]
+        ranks = {s.key: s.rank for s in self.statuses}
+        return max(held, key=lambda s: ranks[s]) if held else None
 
 
 def default_legend_path() -> Path:
@@ -122,17 +144,27 @@ def read_legend(path: str | Path | None = None) -> Legend:
 
 def legend_from_dict(data: dict, where: str = "legend", path: Path | None = None) -> Legend:
     """A legend from the parsed TOML structure (``groups`` and ``statuses`` tables)."""
-    unknown = sorted(set(data) - {"groups", "statuses", "source_label"})
+    unknown = sorted(set(data) - {"groups", "statuses", *_TEXT_SETTINGS})
     if unknown:
         raise DistrictControlError(
-            f"unknown setting(s) {', '.join(unknown)}; a legend has [groups.*], [statuses.*] and source_label", where
+            f"unknown setting(s) {', '.join(unknown)}; a legend has [groups.*], [statuses.*], "
+            + ", ".join(_TEXT_SETTINGS),
+            where,
         )
     groups = tuple(_group(key, entry, where) for key, entry in _table(data, "groups", where).items())
     statuses = _statuses(_table(data, "statuses", where), where)
-    source_label = data.get("source_label", "Source")
-    if not isinstance(source_label, str) or not source_label.strip():
-        raise DistrictControlError("source_label must be a non-empty text", where)
-    return Legend(groups, statuses, source_label, path)
+    texts = {name: _text_setting(data, name, where) for name in _TEXT_SETTINGS}
+    return Legend(groups, statuses, texts["source_label"] or "Source", path, texts["title"], texts["group_title"])
+
+
+_TEXT_SETTINGS = ("source_label", "title", "group_title")
+
+
+def _text_setting(data: dict, name: str, where: str) -> str | None:
+    value = data.get(name)
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise DistrictControlError(f"{name} must be a non-empty text", where)
+    return value
 
 
 def _table(data: dict, name: str, where: str) -> dict:
@@ -164,8 +196,11 @@ def _check_key(key: str, kind: str, where: str) -> None:
 
 
 def _group(key: str, entry: dict, where: str) -> Group:
-    _check_fields(entry, {"label", "color"}, f"groups.{key}", where)
-    return Group(key, _label(entry, f"groups.{key}", where), _colour(entry.get("color"), f"groups.{key}", where))
+    _check_fields(entry, {"label", "color", "note"}, f"groups.{key}", where)
+    note = entry.get("note")
+    if note is not None and not isinstance(note, str):
+        raise DistrictControlError(f"[groups.{key}] note must be a text", where)
+    return Group(key, _label(entry, f"groups.{key}", where), _colour(entry.get("color"), f"groups.{key}", where), note)
 
 
 def _statuses(table: dict, where: str) -> tuple[Status, ...]:

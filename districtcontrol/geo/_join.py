@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from districtcontrol.data.legend import NONE_STATUS
 from districtcontrol.data.table import Problem, Record, TableError
 from districtcontrol.geo.names import Resolution, Resolver
 
@@ -102,14 +103,16 @@ def _ordered(rows: list[ResolvedRecord], order: dict[str, int]) -> list[Resolved
 
 
 def _latest_status(rows: list[ResolvedRecord], group: str, order: dict[str, int]) -> str | None:
+    """The status of the group's deciding row; None when it has none or the row says ``none`` (cleared)."""
     mine = [r for r in _ordered(rows, order) if r.record.group == group]
-    return mine[-1].record.status if mine else None
+    status = mine[-1].record.status if mine else None
+    return None if status == NONE_STATUS else status
 
 
 def latest_record(history: list[dict], group: str) -> dict | None:
-    """The history entry that decides a group's status in a district, or None."""
+    """The history entry that decides a group's status in a district, or None (also when it clears it)."""
     mine = [h for h in history if h["group"] == group]
-    return mine[-1] if mine else None
+    return mine[-1] if mine and mine[-1]["status"] != NONE_STATUS else None
 
 
 def _sources(rows: list[ResolvedRecord], order: dict[str, int]) -> str:

@@ -1,35 +1,258 @@
-"""Write joined districts as GeoJSON and summarise them per province and group."""
+"""Write joined districts as GeoJSON, GeoPackage, GeoParquet or CSV, with QGIS styles; summarise them.
+
+Every format carries the same flat fields (see :func:`flat_districts`); geometry is snapped
+to a grid of ``precision`` decimals in a way that keeps every polygon valid.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
-from districtcontrol._files import write_text
-from districtcontrol.data.legend import Legend, read_legend
+from districtcontrol import DistrictControlError
+from districtcontrol._files import atomic_path, write_text
+from districtcontrol.data.legend import NONE_STATUS, Legend, read_legend
+from districtcontrol.geo import _qgis
+from districtcontrol.geo._join import latest_record
+
+log = logging.getLogger(__name__)
 
 # Albers equal-area conic fitted to Afghanistan: areas in km² are true to within a fraction of a percent.
 EQUAL_AREA_CRS = "+proj=aea +lat_0=34 +lon_0=66 +lat_1=30 +lat_2=38 +datum=WGS84 +units=m +no_defs"
-GEOJSON_PRECISION = 6
+DEFAULT_PRECISION = 6
+MAX_PRECISION = 10
+EXPORT_SUFFIXES = (".geojson", ".gpkg", ".parquet", ".csv")
+GPKG_LAYER = "districts"
+NAME_COLUMNS = ("pcode", "district", "district_dari", "province", "province_pcode")
+POPULATION_COLUMNS = ("population", "population_year")
+COMBINED = _qgis.COMBINED
+# A spreadsheet runs a cell starting with one of these as a formula; such cells get a leading apostrophe.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def write_geojson(districts, path: str | Path, legend: Legend | None = None) -> Path:
+def check_export_path(path: str | Path) -> Path:
+    """The file ``path`` names, or a :class:`DistrictControlError` if it names a folder or an unknown format."""
+    text = str(path)
+    target = Path(path)
+    if text.endswith(("/", "\\")) or target.is_dir():
+        raise DistrictControlError(
+            "is a folder; name the file to write, e.g. districts.gpkg (formats: " + ", ".join(EXPORT_SUFFIXES) + ")",
+            text,
+        )
+    if target.suffix.lower() not in EXPORT_SUFFIXES:
+        raise DistrictControlError(
+            f"unknown format '{target.suffix or '(no suffix)'}'; the file name must end in "
+            + ", ".join(EXPORT_SUFFIXES),
+            text,
+        )
+    return target
+
+
+def write_districts(
+    districts, path: str | Path, *, legend: Legend | None = None, precision: int = DEFAULT_PRECISION
+) -> Path:
+    """Write districts in the format of ``path``'s suffix, atomically.
+
+    ``.geojson``: RFC 7946 (``history`` a JSON array); ``.gpkg``: GeoPackage, layer
+    ``districts`` with typed columns and the QGIS styles of :func:`qml_style` in its
+    ``layer_styles`` table (the combined one opens by default); ``.parquet``: GeoParquet;
+    ``.csv``: the attributes without geometry, cells a spreadsheet would run as a formula
+    prefixed with an apostrophe. Fields: see :func:`flat_districts`; coordinates: WGS 84,
+    snapped to ``precision`` decimals with every polygon kept valid.
+    """
+    target = check_export_path(path)
+    legend = legend or read_legend()
+    frame = flat_districts(districts, legend, precision=precision)
+    writer = {
+        ".geojson": _write_geojson,
+        ".gpkg": _write_geopackage,
+        ".parquet": _write_geoparquet,
+        ".csv": _write_csv,
+    }[target.suffix.lower()]
+    writer(frame, target, legend)
+    log.info("wrote %s: %d districts", target, len(frame))
+    return target
+
+
+def write_geojson(
+    districts, path: str | Path, legend: Legend | None = None, *, precision: int = DEFAULT_PRECISION
+) -> Path:
     """Write districts as an RFC 7946 FeatureCollection, atomically; identical input gives identical bytes.
 
     Polygons follow the right-hand rule (exterior rings counter-clockwise), coordinates are
-    WGS 84 longitude, latitude rounded to 6 decimals (about 10 cm), and ``history`` stays a
-    JSON array of objects. ``legend`` names the group columns (default: the shipped legend).
+    WGS 84 longitude, latitude snapped to ``precision`` decimals (6: about 10 cm) with every
+    polygon kept valid, and ``history`` stays a JSON array of objects.
+    """
+    legend = legend or read_legend()
+    target = Path(path)
+    _write_geojson(flat_districts(districts, legend, precision=precision), target, legend)
+    return target
+
+
+def write_qml(path: str | Path, legend: Legend | None = None, map_name: str = COMBINED) -> Path:
+    """Write the QGIS style :func:`qml_style` for ``map_name`` (default: combined), atomically.
+
+    Saved as ``districts.qml`` beside ``districts.geojson``, QGIS applies it when it opens
+    the GeoJSON; otherwise load it under Layer Properties → Symbology → Style → Load Style.
+    """
+    return write_text(path, qml_style(legend or read_legend(), map_name))
+
+
+def qml_style(legend: Legend, map_name: str = COMBINED) -> str:
+    """A categorized QGIS style (QML) for one group's field or ``combined``, in the legend's colours and labels."""
+    return _qgis.qml_style(legend, map_name)
+
+
+def flat_districts(districts, legend: Legend | None = None, *, precision: int = DEFAULT_PRECISION):
+    """The exported table: one row per district, flat fields, geometry snapped and valid.
+
+    Columns, in order: pcode, district, district_dari, province, province_pcode,
+    population and population_year (when ``districts`` has them), ``combined`` (the
+    highest-ranked status any group holds; ties go to the earlier group), then for every
+    group of the legend ``<group>`` (its status), ``<group>_date``, ``<group>_note`` and
+    ``<group>_source`` (of the row that decides the status), then sources and history
+    (every row, a list of objects). Text columns are text even where every value is null.
+    """
+    import geopandas as gpd
+
+    legend = legend or read_legend()
+    columns = {name: _text(districts[name]) for name in NAME_COLUMNS if name in districts}
+    columns.update(_population(districts))
+    columns[COMBINED] = _combined(districts, legend)
+    for group in legend.group_keys:
+        columns.update(_group_fields(districts, group))
+    columns["sources"] = _text(districts["sources"])
+    columns["history"] = list(districts["history"])
+    geometry = snap_geometry(districts.geometry.to_crs(4326).values, precision, list(districts["pcode"]))
+    return gpd.GeoDataFrame(columns, geometry=geometry, crs=4326)
+
+
+def snap_geometry(geometries, precision: int = DEFAULT_PRECISION, pcodes: list[str] | None = None):
+    """Snap polygons to a grid of ``precision`` decimals, keeping them valid polygons in RFC 7946 orientation.
+
+    ``shapely.set_precision`` moves each vertex to the grid and repairs what rounding would
+    break (a ring crossing itself); parts narrower than the grid vanish. A district that
+    would vanish entirely is an error naming it (``pcodes`` label the geometries).
     """
     import numpy as np
     import shapely
 
-    geoms = shapely.orient_polygons(districts.geometry.values, exterior_cw=False)
-    geoms = shapely.transform(geoms, lambda xy: np.round(xy, GEOJSON_PRECISION))
-    frame = districts.set_geometry(geoms, crs=districts.crs)
-    groups = (legend or read_legend()).group_keys
-    frame = frame.astype({g: object for g in groups}).replace({float("nan"): None})
-    text = frame.to_json(drop_id=True, to_wgs84=True, ensure_ascii=False, separators=(",", ":"))
-    return write_text(path, text + "\n")
+    if not 0 <= precision <= MAX_PRECISION:
+        raise DistrictControlError(f"precision must be 0 to {MAX_PRECISION} decimals, not {precision}", "--precision")
+    snapped = shapely.set_precision(np.asarray(geometries), 10.0**-precision)
+    snapped = np.array([_polygonal(g) for g in snapped], dtype=object)
+    lost = [i for i, g in enumerate(snapped) if g.is_empty]
+    if lost:
+        names = ", ".join(pcodes[i] if pcodes else str(i) for i in lost[:10])
+        raise DistrictControlError(
+            f"{len(lost)} district(s) vanish at {precision} decimals ({names}); use a larger --precision",
+            "--precision",
+        )
+    return shapely.orient_polygons(snapped, exterior_cw=False)
+
+
+def _polygonal(geometry):
+    """The polygons of ``geometry``: collections lose the lines and points a collapse leaves."""
+    import shapely
+
+    if geometry.geom_type in ("Polygon", "MultiPolygon"):
+        return geometry
+    parts = [p for p in shapely.get_parts(geometry) if p.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
+def _text(values) -> list[str | None]:
+    return [None if _missing(v) else str(v) for v in values]
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or str(value) == "<NA>"
+
+
+def _population(districts) -> dict:
+    import pandas as pd
+
+    columns = {}
+    for name in POPULATION_COLUMNS:
+        if name in districts:
+            try:
+                columns[name] = pd.array(pd.to_numeric(districts[name]), dtype="Int64")
+            except (TypeError, ValueError) as exc:
+                raise DistrictControlError(f"the {name} column must hold whole numbers: {exc}", name) from exc
+    return columns
+
+
+def _combined(districts, legend: Legend) -> list[str | None]:
+    """Per district, the highest-ranked status of any group (the earlier group on a tie), or None."""
+    ranks = {s.key: s.rank for s in legend.statuses}
+    combined = []
+    for pcode, statuses in zip(districts["pcode"], zip(*(districts[g] for g in legend.group_keys))):
+        held = [s for s in statuses if not _missing(s) and s != NONE_STATUS]
+        unknown = [s for s in held if s not in ranks]
+        if unknown:
+            raise DistrictControlError(
+                f"district {pcode} has status '{unknown[0]}', which the legend does not declare; "
+                f"declared: {', '.join(ranks)}",
+                str(legend.path or "legend"),
+            )
+        combined.append(legend.strongest(held))
+    return combined
+
+
+def _group_fields(districts, group: str) -> dict[str, list]:
+    deciding = [latest_record(history, group) or {} for history in districts["history"]]
+    return {
+        group: _text(districts[group]),
+        f"{group}_date": _text(row.get("date") for row in deciding),
+        f"{group}_note": _text(row.get("note") for row in deciding),
+        f"{group}_source": _text(row.get("source") for row in deciding),
+    }
+
+
+def _history_text(frame):
+    """``history`` as compact JSON text, for formats without nested types."""
+    return frame.assign(history=[json.dumps(h, ensure_ascii=False, separators=(",", ":")) for h in frame["history"]])
+
+
+def _write_geojson(frame, path: Path, legend: Legend) -> None:
+    text = frame.to_json(drop_id=True, ensure_ascii=False, separators=(",", ":"))
+    write_text(path, text + "\n")
+
+
+def _write_geopackage(frame, path: Path, legend: Legend) -> None:
+    import pyogrio
+
+    with atomic_path(path) as tmp:
+        pyogrio.write_dataframe(_history_text(frame), tmp, layer=GPKG_LAYER, driver="GPKG", promote_to_multi=True)
+        _qgis.store_styles(tmp, GPKG_LAYER, legend)
+
+
+def _write_geoparquet(frame, path: Path, legend: Legend) -> None:
+    import pandas as pd
+
+    flat = _history_text(frame)
+    flat = flat.astype({c: pd.StringDtype() for c in _text_columns(flat)})
+    with atomic_path(path) as tmp:
+        flat.to_parquet(tmp, index=False)
+
+
+def _write_csv(frame, path: Path, legend: Legend) -> None:
+    table = _history_text(frame).drop(columns="geometry")
+    table = table.assign(**{c: [_neutralised(v) for v in table[c]] for c in _text_columns(table)})
+    with atomic_path(path) as tmp:
+        table.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+
+
+def _text_columns(frame) -> list[str]:
+    return [c for c in frame.columns if c not in (*POPULATION_COLUMNS, "geometry")]
+
+
+def _neutralised(value):
+    """``value`` with a leading apostrophe if a spreadsheet would run it as a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def summarise(districts, legend: Legend | None = None):

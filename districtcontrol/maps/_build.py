@@ -8,6 +8,7 @@ instead of loading it again. Static maps share one label layout, placed first.
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing
 import os
 import sys
@@ -17,28 +18,36 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from districtcontrol._files import write_text
-from districtcontrol.geo.export import format_summary, summarise, write_geojson
+from districtcontrol.geo.export import format_summary, summarise, write_geojson, write_qml
 from districtcontrol.maps import _view
 from districtcontrol.maps._formats import DEFAULT_BUILD_FORMATS, STATIC_FORMATS, map_format
 from districtcontrol.maps._prepared import PreparedRegion, prepare_region
 
+log = logging.getLogger(__name__)
 MAX_AUTO_JOBS = 4
 EMBED_SNIPPET = (
     '<iframe src="{src}" title="{title}" width="100%" height="620" style="border:0" loading="lazy"></iframe>\n'
 )
 
 
-def planned_outputs(legend, formats: tuple[str, ...] = DEFAULT_BUILD_FORMATS, embed: bool = False) -> list[str]:
-    """File names ``build`` writes for the given formats, in the order ``build`` returns them."""
+def planned_outputs(data, formats: tuple[str, ...] = DEFAULT_BUILD_FORMATS, embed: bool = False) -> list[str]:
+    """File names ``build`` writes for a region (what ``load_control`` returns), in the order it returns them.
+
+    One set of map files for the combined map and for each group with a record in the region.
+    """
+    return _output_names(_view.map_names(data), formats, embed)
+
+
+def _output_names(maps: tuple[str, ...], formats: tuple[str, ...], embed: bool) -> list[str]:
     names = []
-    for name in _view.map_names(legend):
+    for name in maps:
         if "html" in formats:
             names.append(f"{name}.html")
             if embed:
                 names.append(f"{name}.embed.html")
         names += [f"{name}.{fmt}" for fmt in STATIC_FORMATS if fmt in formats]
     if "geojson" in formats:
-        names.append("districts.geojson")
+        names += ["districts.geojson", "districts.qml"]
     names.append("summary.csv")
     if "html" in formats:
         names.append("index.html")
@@ -52,22 +61,26 @@ def save_map(
     *,
     self_contained: bool = False,
     tiles: str | None = None,
-    source: str | None = None,
+    title: str | None = None,
+    subtitle: str | None = None,
+    credit: str | None = None,
 ) -> Path:
     """Write map ``name`` of a region to ``path``: HTML, PNG, SVG or PDF by its suffix, atomically.
 
     ``data`` is what :func:`districtcontrol.geo.load_control` returns or a prepared region.
-    ``self_contained`` and ``tiles`` apply to HTML only.
+    ``self_contained`` and ``tiles`` apply to HTML only; ``title``, ``subtitle`` and
+    ``credit`` replace the defaults.
     """
     fmt = map_format(path)
+    texts = {"title": title, "subtitle": subtitle, "credit": credit}
     if fmt == "html":
         from districtcontrol.maps.interactive import interactive_map, map_html
 
-        html = map_html(interactive_map(data, name, tiles=tiles, source=source), self_contained=self_contained)
+        html = map_html(interactive_map(data, name, tiles=tiles, **texts), self_contained=self_contained)
         return write_text(path, html)
     from districtcontrol.maps.static import save_figure, static_map
 
-    return save_figure(static_map(data, name, source=source), path)
+    return save_figure(static_map(data, name, **texts), path)
 
 
 def default_jobs() -> int:
@@ -86,7 +99,7 @@ class BuildOptions:
     self_contained: bool = False
     tiles: str | None = None
     embed: bool = False
-    source: str | None = None
+    captions: _view.Captions = _view.Captions()
 
 
 def build(
@@ -97,7 +110,9 @@ def build(
     self_contained: bool = False,
     tiles: str | None = None,
     embed: bool = False,
-    source: str | None = None,
+    title: str | None = None,
+    subtitle: str | None = None,
+    credit: str | None = None,
     progress: Callable[[Path], None] | None = None,
     jobs: int = 1,
 ) -> list[Path]:
@@ -107,9 +122,11 @@ def build(
     folder inside ``out`` and moved into place together at the end, under a lock (a second
     build into the same folder is refused). A failure or a kill leaves the previous build
     as it was; files in ``out`` that the build does not write are never touched.
-    ``progress`` is called with each file's final path once it is rendered. ``jobs`` is the
-    number of processes rendering maps (1: this process only; 0: :func:`default_jobs`).
-    Returns the written paths in the order of :func:`planned_outputs`.
+    There is a map for the combined view and for each group with a record in the region
+    (:func:`planned_outputs`); ``title``, ``subtitle`` and ``credit`` go on every map and the
+    index page. ``progress`` is called with each file's final path once it is rendered.
+    ``jobs`` is the number of processes rendering maps (1: this process only; 0:
+    :func:`default_jobs`). Returns the written paths in the order of :func:`planned_outputs`.
     """
     from districtcontrol._files import StagedBuild
     from districtcontrol.maps._formats import BUILD_FORMATS, parse_formats
@@ -120,9 +137,12 @@ def build(
         from districtcontrol.maps.interactive import tile_provider
 
         tile_provider(tiles)  # an unknown name is an error before anything is rendered
-    owned = planned_outputs(region.legend, BUILD_FORMATS, embed=True)
-    with StagedBuild(out, planned_outputs(region.legend, formats, embed), owned) as stage:
-        options = BuildOptions(stage.staging, tuple(formats), self_contained, tiles, embed, source)
+    for group in _view.groups_without_records(region):
+        log.warning("no map for %s: it has no record in this region", region.legend.group_label(group))
+    owned = _output_names(_view.all_map_names(region.legend), BUILD_FORMATS, embed=True)
+    captions = _view.Captions(title, subtitle, credit)
+    with StagedBuild(out, planned_outputs(region, formats, embed), owned) as stage:
+        options = BuildOptions(stage.staging, tuple(formats), self_contained, tiles, embed, captions)
 
         def done(paths: list[Path]) -> None:
             for path in paths:
@@ -136,7 +156,7 @@ def build(
 def _render(region: PreparedRegion, options: BuildOptions, jobs: int, done: Callable[[list[Path]], None]) -> None:
     """Every file of the build into ``options.out``, maps in ``jobs`` processes."""
     formats = options.formats
-    names = _view.map_names(region.legend)
+    names = _view.map_names(region)
     static = [fmt for fmt in STATIC_FORMATS if fmt in formats]
     with _executor(region, jobs or default_jobs()) as pool:
         layout = pool.submit(_run, "layout") if static else None
@@ -153,13 +173,14 @@ def _render(region: PreparedRegion, options: BuildOptions, jobs: int, done: Call
     if "html" in formats:
         from districtcontrol.maps._page import index_page
 
-        done([write_text(options.out / "index.html", index_page(region, summary, options.source))])
+        done([write_text(options.out / "index.html", index_page(region, summary, options.captions))])
 
 
 def _tables(region: PreparedRegion, options: BuildOptions, summary) -> list[Path]:
     paths = []
     if "geojson" in options.formats:
         paths.append(write_geojson(region.data.districts, options.out / "districts.geojson", region.legend))
+        paths.append(write_qml(options.out / "districts.qml", region.legend))
     paths.append(write_text(options.out / "summary.csv", format_summary(summary, "csv", region.legend)))
     return paths
 
@@ -190,20 +211,23 @@ def _html_files(region: PreparedRegion, name: str, options: BuildOptions) -> lis
     from districtcontrol.maps.interactive import map_text
 
     path = options.out / f"{name}.html"
-    paths = [
-        save_map(region, name, path, self_contained=options.self_contained, tiles=options.tiles, source=options.source)
-    ]
+    texts = _texts(options.captions)
+    paths = [save_map(region, name, path, self_contained=options.self_contained, tiles=options.tiles, **texts)]
     if options.embed:
-        title = esc(map_text(region, name, options.source).title)
+        title = esc(map_text(region, name, options.captions).title)
         snippet = EMBED_SNIPPET.format(src=f"{name}.html", title=title)
         paths.append(write_text(options.out / f"{name}.embed.html", snippet))
     return paths
 
 
+def _texts(captions: _view.Captions) -> dict:
+    return {"title": captions.title, "subtitle": captions.subtitle, "credit": captions.credit}
+
+
 def _static_files(region: PreparedRegion, name: str, options: BuildOptions, labels) -> list[Path]:
     from districtcontrol.maps.static import save_figure, static_map
 
-    fig = static_map(region.with_labels(labels), name, source=options.source)
+    fig = static_map(region.with_labels(labels), name, **_texts(options.captions))
     return [save_figure(fig, options.out / f"{name}.{fmt}") for fmt in STATIC_FORMATS if fmt in options.formats]
 
 

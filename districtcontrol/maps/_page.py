@@ -28,7 +28,9 @@ footer { margin-top: 24px; font-size: 13px; color: #444; }
 </head>
 <body>
 <h1>{{ text.title }}</h1>
-<p class="source">{{ text.source }}</p>
+{% if text.subtitle %}<p class="source">{{ text.subtitle }}</p>
+{% endif %}{% for note in text.notes %}<p class="source"><em>{{ note }}</em></p>
+{% endfor %}
 {% for m in maps %}<h2>{{ m.title }}</h2>
 <iframe src="{{ m.name }}.html" title="{{ m.title }}" loading="lazy"></iframe>
 <p><a href="{{ m.name }}.html">Open the map on its own page</a></p>
@@ -57,17 +59,17 @@ def _environment():
     return jinja2.Environment(autoescape=True, finalize=escaped, keep_trailing_newline=True)
 
 
-def index_page(region, summary, source: str | None = None) -> str:
+def index_page(region, summary, captions=None) -> str:
     """The HTML of ``index.html`` for a prepared region and its summary."""
     from districtcontrol.geo.boundaries import ATTRIBUTION
     from districtcontrol.maps.interactive import map_text
 
-    maps = [{"name": name, "title": map_text(region, name, source).title} for name in _view.map_names(region.legend)]
+    maps = [{"name": name, "title": map_text(region, name, captions).title} for name in _view.map_names(region)]
     return (
         _environment()
         .from_string(PAGE)
         .render(
-            text=map_text(region, "combined", source),
+            text=map_text(region, "combined", captions),
             maps=maps,
             summary=_summary_rows(summary, region.legend),
             records=_record_rows(region.data.records, region.legend),

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from districtcontrol.data.legend import Legend
+from districtcontrol._style import COMBINED, NO_RECORD_COLOUR, NO_RECORD_LABEL
+from districtcontrol.data.legend import NONE_STATUS, Legend
 from districtcontrol.data.table import default_table_path
-from districtcontrol.maps._palette import NO_RECORD_COLOUR
 
-COMBINED = "combined"
 MULTI_GROUP_LABEL = "More than one group (hatched)"
-NO_RECORD_LABEL = "No record"
 REPORT_LABEL = (
     "As reported in a 2017 policy paper on Russia's role in Afghanistan, "
     "table \u201cCaptured Districts by the Militants\u201d (events of 2015 to April 2017)"
@@ -22,9 +20,27 @@ REPORT_LABEL = (
 REPORT_ATTRIBUTION = "Data: 2017 policy paper, \u201cCaptured Districts by the Militants\u201d"
 
 
-def map_names(legend: Legend) -> tuple[str, ...]:
-    """The maps of a region: the combined map, then one per group in the legend's order."""
+def all_map_names(legend: Legend) -> tuple[str, ...]:
+    """Every map a legend can have: the combined map, then one per group in the legend's order."""
     return (COMBINED, *legend.group_keys)
+
+
+def map_names(data) -> tuple[str, ...]:
+    """The maps of a region: the combined map, then one per group with a record there (a district's
+    status or a province-level note), in the legend's order. ``data``: a ControlData or PreparedRegion."""
+    return (COMBINED, *(g for g in data.legend.group_keys if g not in groups_without_records(data)))
+
+
+def groups_without_records(data) -> tuple[str, ...]:
+    """The legend's groups with no record in the region: they get no map of their own."""
+    data = getattr(data, "data", data)
+    districts = data.districts
+    noted = {n.group for n in data.notes}
+    return tuple(
+        g
+        for g in data.legend.group_keys
+        if g not in noted and not districts[g].map(lambda v: _clean(v) is not None).any()
+    )
 
 
 def map_groups(name: str, legend: Legend) -> tuple[str, ...]:
@@ -33,39 +49,55 @@ def map_groups(name: str, legend: Legend) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class Captions:
+    """What the user writes on the maps; None keeps the default (see :func:`map_text`)."""
+
+    title: str | None = None
+    subtitle: str | None = None
+    credit: str | None = None
+
+
+@dataclass(frozen=True)
 class MapText:
-    """Title, source line and attribution of one map."""
+    """Title, subtitle, attribution and the legend's caveats of one map."""
 
     title: str
-    source: str
+    subtitle: str
     attribution: str
+    notes: tuple[str, ...] = ()
 
 
 def map_text(
-    name: str, legend: Legend, table_path=None, source: str | None = None, boundary_credit: str = ""
+    name: str, legend: Legend, table=None, captions: Captions | None = None, boundary_credit: str = ""
 ) -> MapText:
-    """The title, source line and attribution for map ``name`` (combined or a group)."""
-    shipped = table_path is None or str(table_path) == str(default_table_path())
-    if name == COMBINED:
-        title = "Districts captured, contested or with a presence of armed groups"
+    """The texts of map ``name`` (combined or a group).
+
+    Title: the user's (a group map puts the group's label first), else the legend's. The
+    shipped table keeps the report's wording; any other table gets a neutral credit
+    ("Data: <file name>") and no subtitle unless the user gives them. ``table`` is the
+    table's path, or None for rows passed in code.
+    """
+    captions = captions or Captions()
+    group = None if name == COMBINED else name
+    if captions.title:
+        title = captions.title if group is None else f"{legend.group_label(group)}: {captions.title}"
     else:
-        title = f"{legend.group_label(name)}: districts captured, contested or with a presence"
-    if source is None:
-        source = REPORT_LABEL if shipped else f"As recorded in {getattr(table_path, 'name', table_path)}"
-    data_line = REPORT_ATTRIBUTION if shipped else f"Data: {getattr(table_path, 'name', table_path)}"
-    return MapText(title, source, f"{data_line} · {boundary_credit}")
+        title = legend.map_title(group)
+    shipped = table is not None and str(table) == str(default_table_path())
+    table_name = getattr(table, "name", None) or "rows given in code"
+    subtitle = captions.subtitle if captions.subtitle is not None else (REPORT_LABEL if shipped else "")
+    credit = captions.credit or (REPORT_ATTRIBUTION if shipped else f"Data: {table_name}")
+    notes = tuple(g.note for g in legend.groups if g.note and g.key in map_groups(name, legend))
+    return MapText(title, subtitle, f"{credit} · {boundary_credit}", notes)
 
 
 def map_status(row, name: str, legend: Legend) -> str | None:
     """The status a district is coloured by in map ``name``.
 
-    A group map shows that group's status; the combined map shows the status of the first
-    group with a record, in the legend's order (the tooltip lists every group).
+    A group map shows that group's status; the combined map shows the highest-ranked status
+    any group holds there (:meth:`Legend.strongest`; the tooltip lists every group).
     """
-    for group in map_groups(name, legend):
-        if _clean(row[group]):
-            return row[group]
-    return None
+    return legend.strongest(row[group] for group in map_groups(name, legend))
 
 
 def groups_present(row, legend: Legend) -> list[str]:
@@ -74,7 +106,7 @@ def groups_present(row, legend: Legend) -> list[str]:
 
 
 def _clean(value) -> str | None:
-    return value if isinstance(value, str) and value else None
+    return value if isinstance(value, str) and value and value != NONE_STATUS else None
 
 
 def status_counts(rows, name: str, legend: Legend) -> dict[str, int]:

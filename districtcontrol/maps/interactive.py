@@ -7,7 +7,8 @@ table or a boundary file in escaped form.
 
 from __future__ import annotations
 
-from districtcontrol.maps import _palette, _view
+from districtcontrol import _style
+from districtcontrol.maps import _view
 from districtcontrol.maps._popups import esc, note_html, popup_html, tooltip_fields, tooltip_properties
 from districtcontrol.maps._prepared import PreparedRegion, prepare_region
 
@@ -22,6 +23,7 @@ PAGE_CSS = """
 .dc-title p { font-size: 12px; margin: 0; color: #333; }
 .dc-legend { bottom: 48px; left: 10px; font-size: 12px; }
 .dc-legend b { display: block; margin-bottom: 3px; }
+.dc-legend .dc-note { max-width: 260px; margin: 4px 0 0 0; font-style: italic; color: #333; }
 .dc-legend i { display: inline-block; width: 14px; height: 14px; margin-right: 6px; vertical-align: -2px;
   border: 1px solid #777; }
 .dc-attribution { bottom: 22px; right: 4px; font-size: 11px; padding: 2px 6px; color: #333; }
@@ -37,23 +39,34 @@ NO_DEFAULT_ICON_JS = 'L.Marker.prototype.options.icon = L.divIcon({className: "d
 HATCH_SVG = (
     '<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>'
     f'<pattern id="{HATCH_ID}" patternUnits="userSpaceOnUse" width="7" height="7" patternTransform="rotate(45)">'
-    f'<line x1="0" y1="0" x2="0" y2="7" stroke="{_palette.MULTI_GROUP_HATCH}" stroke-width="2"/></pattern>'
+    f'<line x1="0" y1="0" x2="0" y2="7" stroke="{_style.MULTI_GROUP_HATCH}" stroke-width="2"/></pattern>'
     "</defs></svg>"
 )
 
 
-def interactive_map(data, name: str = "combined", *, tiles: str | None = None, source: str | None = None):
+def interactive_map(
+    data,
+    name: str = "combined",
+    *,
+    tiles: str | None = None,
+    title: str | None = None,
+    subtitle: str | None = None,
+    credit: str | None = None,
+):
     """A ``folium.Map`` of map ``name`` (``combined`` or a group key of the legend) for a region.
 
     ``data`` is what :func:`districtcontrol.geo.load_control` returns, or a region prepared
     once for several maps (:func:`districtcontrol.maps.prepare_region`). ``tiles`` is an
     xyzservices provider name (e.g. ``OpenStreetMap.Mapnik``); by default there are no tiles.
-    District shapes and texts are written once, as a topology, and shared by every layer.
+    ``title``, ``subtitle`` and ``credit`` replace the defaults (the legend's title; for your
+    own table, "Data: <file name>"). District shapes and texts are written once, as a
+    topology, and shared by every layer.
     """
     import folium
 
     region = prepare_region(data)
     _check_name(name, region)
+    captions = _view.Captions(title, subtitle, credit)
     m = folium.Map(tiles=None, zoom_control=True, control_scale=True, prefer_canvas=False)
     if tiles:
         _add_tiles(m, tiles)
@@ -69,7 +82,7 @@ def interactive_map(data, name: str = "combined", *, tiles: str | None = None, s
     _province_layer(shared).add_to(m)
     _labels(m, region, name)
     _province_notes(m, region, name)
-    _decorations(m, region, name, source)
+    _decorations(m, region, name, captions)
     if name == _view.COMBINED or tiles:
         folium.LayerControl(collapsed=False).add_to(m)
     minx, miny, maxx, maxy = region.simplified.total_bounds
@@ -80,7 +93,7 @@ def interactive_map(data, name: str = "combined", *, tiles: str | None = None, s
 def _check_name(name: str, region: PreparedRegion) -> None:
     from districtcontrol import DistrictControlError
 
-    names = _view.map_names(region.legend)
+    names = _view.all_map_names(region.legend)
     if name not in names:
         raise DistrictControlError(f"unknown map '{name}': choose one of {', '.join(names)}")
 
@@ -127,7 +140,7 @@ def _shared_districts(region: PreparedRegion, name: str):
     return SharedDistricts({**region.topology, "objects": objects})
 
 
-def _district_layer(region: PreparedRegion, shared, name: str, layer_name: str, fill_of, keep=None):
+def _district_layer(region: PreparedRegion, shared, name: str, layer_name: str, fill_of, keep=None, show=True):
     """A layer of map ``name``: the districts ``keep`` selects, filled with ``fill_of(row)``."""
     import folium
 
@@ -146,7 +159,7 @@ def _district_layer(region: PreparedRegion, shared, name: str, layer_name: str, 
         return {
             "fillColor": fills[feature["id"]],
             "fillOpacity": 1.0,
-            "color": _palette.DISTRICT_EDGE,
+            "color": _style.DISTRICT_EDGE,
             "weight": 0.6,
         }
 
@@ -155,6 +168,7 @@ def _district_layer(region: PreparedRegion, shared, name: str, layer_name: str, 
         {"type": "FeatureCollection", "features": features},
         shared,
         name=layer_name,
+        show=show,
         style_function=style_function,
         highlight_function=lambda _: {"weight": 2.5, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True),
@@ -163,20 +177,31 @@ def _district_layer(region: PreparedRegion, shared, name: str, layer_name: str, 
 
 
 def _add_combined_layers(m, region: PreparedRegion, shared) -> None:
-    """Base layer of every district, one toggleable layer per group, and hatching where groups overlap."""
+    """Every district in grey, the districts with a record by the strongest status any group holds,
+    one layer per group to switch on (off at first), and hatching where groups overlap."""
     legend = region.legend
     combined = _view.COMBINED
-    base = _district_layer(region, shared, combined, "All districts", lambda row: _palette.NO_RECORD_COLOUR)
+    base = _district_layer(region, shared, combined, "All districts", lambda row: _style.NO_RECORD_COLOUR)
     base.add_to(m)
-    # Drawn bottom to top so the visible colour is the first group in the legend's order.
-    for group in reversed(legend.group_keys):
+    strongest = _district_layer(
+        region,
+        shared,
+        combined,
+        "All groups (strongest status)",
+        lambda row: _view.fill_colour(row, combined, legend),
+        keep=lambda row: _view.map_status(row, combined, legend) is not None,
+    )
+    if strongest is not None:
+        strongest.add_to(m)
+    for group in legend.group_keys:
         layer = _district_layer(
             region,
             shared,
             combined,
-            legend.group_label(group),
+            f"{legend.group_label(group)} only",
             lambda row, g=group: _view.fill_colour(row, g, legend),
             keep=lambda row, g=group: _view.map_status(row, g, legend) is not None,
+            show=False,
         )
         if layer is not None:
             layer.add_to(m)
@@ -197,7 +222,7 @@ def _province_layer(shared):
         shared,
         mesh=True,
         name="Province boundaries",
-        style_function=lambda _: {"fill": False, "color": _palette.PROVINCE_EDGE, "weight": 2.2},
+        style_function=lambda _: {"fill": False, "color": _style.PROVINCE_EDGE, "weight": 2.2},
         interactive=False,
         control=False,
     )
@@ -249,7 +274,7 @@ def _legend_rows(region: PreparedRegion, name: str) -> list[str]:
     rows = []
     for colour, label, count in _view.legend_entries(region.rows, name, region.legend):
         swatch = (
-            f"background: url(#{HATCH_ID}); background: repeating-linear-gradient(45deg, #fff 0 3px, {_palette.MULTI_GROUP_HATCH} 3px 5px);"
+            f"background: url(#{HATCH_ID}); background: repeating-linear-gradient(45deg, #fff 0 3px, {_style.MULTI_GROUP_HATCH} 3px 5px);"
             if colour == "hatch"
             else f"background:{colour};"
         )
@@ -261,14 +286,15 @@ def _legend_rows(region: PreparedRegion, name: str) -> list[str]:
     return rows
 
 
-def _decorations(m, region: PreparedRegion, name: str, source: str | None) -> None:
-    """Title with the source line, legend with counts, attribution and the hatch pattern."""
+def _decorations(m, region: PreparedRegion, name: str, captions: _view.Captions) -> None:
+    """Title with the subtitle, legend with counts and caveats, attribution and the hatch pattern."""
     import folium
 
-    text = map_text(region, name, source)
-    rows = _legend_rows(region, name)
+    text = map_text(region, name, captions)
+    rows = _legend_rows(region, name) + [f'<p class="dc-note">{esc(note)}</p>' for note in text.notes]
+    subtitle = f"<p>{esc(text.subtitle)}</p>" if text.subtitle else ""
     html = (
-        f'{HATCH_SVG}<div class="dc-box dc-title"><h1>{esc(text.title)}</h1><p>{esc(text.source)}</p></div>'
+        f'{HATCH_SVG}<div class="dc-box dc-title"><h1>{esc(text.title)}</h1>{subtitle}</div>'
         f'<div class="dc-box dc-legend" role="region" aria-label="Legend"><b>{esc(_view.legend_title(name, region.legend))}</b>{"".join(rows)}</div>'
         f'<div class="dc-box dc-attribution">{esc(text.attribution)}</div>'
     )
@@ -278,11 +304,11 @@ def _decorations(m, region: PreparedRegion, name: str, source: str | None) -> No
     m.get_root().html.add_child(folium.Element(html), name="dc_decorations")
 
 
-def map_text(region: PreparedRegion, name: str, source: str | None = None) -> _view.MapText:
-    """Title, source line and attribution of map ``name`` of a region."""
+def map_text(region: PreparedRegion, name: str, captions: _view.Captions | None = None) -> _view.MapText:
+    """Title, subtitle, attribution and caveats of map ``name`` of a region."""
     from districtcontrol.geo.boundaries import ATTRIBUTION
 
-    return _view.map_text(name, region.legend, region.data.table, source, ATTRIBUTION)
+    return _view.map_text(name, region.legend, region.data.table, captions, ATTRIBUTION)
 
 
 def map_html(m, *, self_contained: bool = False) -> str:

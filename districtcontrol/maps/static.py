@@ -11,8 +11,9 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from districtcontrol import _style
 from districtcontrol._files import atomic_path
-from districtcontrol.maps import _palette, _view
+from districtcontrol.maps import _view
 from districtcontrol.maps._formats import STATIC_FORMATS
 from districtcontrol.maps._prepared import PreparedRegion, prepare_region
 
@@ -25,16 +26,26 @@ MIN_ARROW_PX = 5
 LAYOUT_ITERATIONS = 100
 
 
-def static_map(data, name: str = "combined", *, source: str | None = None, ax=None):
+def static_map(
+    data,
+    name: str = "combined",
+    *,
+    title: str | None = None,
+    subtitle: str | None = None,
+    credit: str | None = None,
+    ax=None,
+):
     """A matplotlib Figure of map ``name`` (``combined`` or a group key of the legend).
 
     ``data`` is what :func:`districtcontrol.geo.load_control` returns, or a prepared region
     (:func:`districtcontrol.maps.prepare_region`), whose label layout is reused when it has
     one. The figure is a plain ``matplotlib.figure.Figure``: pyplot and the caller's backend
-    are never touched. With ``ax``, the map is drawn on that Axes (title and source above
-    it, attribution below) and its figure is returned.
+    are never touched. With ``ax``, the map is drawn on that Axes (title and subtitle above
+    it, attribution below) and its figure is returned. ``title``, ``subtitle`` and
+    ``credit`` replace the defaults, as for :func:`districtcontrol.interactive_map`.
     """
     region = prepare_region(data)
+    captions = _view.Captions(title, subtitle, credit)
     labels = region.labels if region.labels is not None else label_layout(region)
     own_figure = ax is None
     if own_figure:
@@ -42,14 +53,14 @@ def static_map(data, name: str = "combined", *, source: str | None = None, ax=No
     else:
         _frame(ax, region)
     _draw_districts(ax, region, name)
-    region.provinces.boundary.plot(ax=ax, color=_palette.PROVINCE_EDGE, linewidth=1.1)
+    region.provinces.boundary.plot(ax=ax, color=_style.PROVINCE_EDGE, linewidth=1.1)
     _labels(ax, region, name, labels)
     _notes(ax, region, name)
     _legend(ax, region, name)
     if own_figure:
-        _titles(ax.figure, region, name, source)
+        _titles(ax.figure, region, name, captions)
     else:
-        _axes_titles(ax, region, name, source)
+        _axes_titles(ax, region, name, captions)
     return ax.figure
 
 
@@ -130,14 +141,14 @@ def _frame(ax, region: PreparedRegion) -> None:
 def _draw_districts(ax, region: PreparedRegion, name: str) -> None:
     districts, legend = region.simplified, region.legend
     fills = [_view.fill_colour(row, name, legend) for row in region.rows]
-    districts.plot(ax=ax, color=fills, edgecolor=_palette.DISTRICT_EDGE, linewidth=0.3, aspect=None)
+    districts.plot(ax=ax, color=fills, edgecolor=_style.DISTRICT_EDGE, linewidth=0.3, aspect=None)
     if name == _view.COMBINED:
         multi = districts[[len(_view.groups_present(row, legend)) > 1 for row in region.rows]]
         if len(multi):
             multi.plot(
-                ax=ax, facecolor="none", edgecolor=_palette.MULTI_GROUP_HATCH, hatch="////", linewidth=0, aspect=None
+                ax=ax, facecolor="none", edgecolor=_style.MULTI_GROUP_HATCH, hatch="////", linewidth=0, aspect=None
             )
-            multi.plot(ax=ax, facecolor="none", edgecolor=_palette.DISTRICT_EDGE, linewidth=0.3, aspect=None)
+            multi.plot(ax=ax, facecolor="none", edgecolor=_style.DISTRICT_EDGE, linewidth=0.3, aspect=None)
 
 
 def _halo(width: float = 2.0):
@@ -199,7 +210,7 @@ def _legend(ax, region: PreparedRegion, name: str) -> None:
     for colour, label, count in _view.legend_entries(region.rows, name, region.legend):
         if colour == "hatch":
             handles.append(
-                Patch(facecolor="white", edgecolor=_palette.MULTI_GROUP_HATCH, hatch="////", label=f"{label} ({count})")
+                Patch(facecolor="white", edgecolor=_style.MULTI_GROUP_HATCH, hatch="////", label=f"{label} ({count})")
             )
         else:
             handles.append(Patch(facecolor=colour, edgecolor="#777777", label=f"{label} ({count})"))
@@ -227,21 +238,23 @@ def _legend(ax, region: PreparedRegion, name: str) -> None:
     legend._legend_box.align = "left"
 
 
-def _titles(fig, region: PreparedRegion, name: str, source: str | None) -> None:
+def _titles(fig, region: PreparedRegion, name: str, captions) -> None:
     from districtcontrol.maps.interactive import map_text
 
-    text = map_text(region, name, source)
+    text = map_text(region, name, captions)
+    height = fig.get_figheight()
     fig.suptitle(text.title, fontsize=13, fontweight="bold", y=0.985, **PLAIN)
-    fig.text(0.5, 1 - 0.62 / fig.get_figheight(), text.source, ha="center", fontsize=8.5, color="#333333", **PLAIN)
-    fig.text(0.99, 0.15 / fig.get_figheight(), text.attribution, ha="right", fontsize=7, color="#444444", **PLAIN)
+    below = "\n".join(x for x in (text.subtitle, *text.notes) if x)
+    fig.text(0.5, 1 - 0.5 / height, below, ha="center", va="top", fontsize=8.5, color="#333333", **PLAIN)
+    fig.text(0.99, 0.15 / height, text.attribution, ha="right", fontsize=7, color="#444444", **PLAIN)
 
 
-def _axes_titles(ax, region: PreparedRegion, name: str, source: str | None) -> None:
-    """Title and source line above a caller's Axes, attribution below it."""
+def _axes_titles(ax, region: PreparedRegion, name: str, captions) -> None:
+    """Title and subtitle above a caller's Axes, attribution below it."""
     from districtcontrol.maps.interactive import map_text
 
-    text = map_text(region, name, source)
-    ax.set_title(f"{text.title}\n{text.source}", fontsize=9, **PLAIN)
+    text = map_text(region, name, captions)
+    ax.set_title("\n".join(x for x in (text.title, text.subtitle, *text.notes) if x), fontsize=9, **PLAIN)
     ax.text(
         1, -0.01, text.attribution, transform=ax.transAxes, ha="right", va="top", fontsize=6, color="#444444", **PLAIN
     )
