@@ -1,0 +1,207 @@
+"""Summaries per province, region and country: districts, km² and people per group and status.
+
+For every unit (each province of the region, the region, the country), group and status the
+summary counts the districts, their area (in an equal-area projection) and their population,
+and gives each as a share of the unit's total. Districts without a population estimate are
+counted apart (``population_unknown``), never as zero people.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+
+from districtcontrol.geo.export import EQUAL_AREA_CRS
+
+LEVELS = ("province", "region", "country")
+COLUMNS = [
+    "level",
+    "unit",
+    "unit_pcode",
+    "group",
+    "status",
+    "districts",
+    "districts_pct",
+    "area_km2",
+    "area_pct",
+    "population",
+    "population_pct",
+    "population_unknown",
+    "unit_districts",
+    "unit_area_km2",
+    "unit_population",
+]
+CAVEAT = (
+    "Population counts everyone living in a district with a record, not the people under a group's control; "
+    "km² likewise counts whole districts."
+)
+
+
+def summarise(
+    districts,
+    *,
+    groups: Sequence[str],
+    statuses: Sequence[str],
+    population=None,
+    region_pcodes: Iterable[str] | None = None,
+    region_name: str = "Region",
+    population_source: str = "",
+):
+    """Per province of the region, the region and the country: each group's districts by status.
+
+    ``districts`` is the joined frame of the whole country (columns pcode, province,
+    province_pcode, geometry and one status column per key of ``groups``). ``population`` is a
+    Series of people per P-code (NA where unknown), e.g. ``Population.by_pcode(year)``, or None.
+    ``region_pcodes`` are the region's province P-codes (default: every province), the region row is
+    named ``region_name``. Returns a
+    DataFrame with :data:`COLUMNS`; shares are percentages of the unit's districts, km² and
+    (known) population. ``population_source`` is kept in ``attrs`` for :func:`format_summary`.
+    """
+    import pandas as pd
+
+    frame = _district_table(districts, population)
+    region = set(region_pcodes) if region_pcodes is not None else set(frame["province_pcode"])
+    units = [
+        ("province", name, pcode, frame[frame["province_pcode"] == pcode]) for pcode, name in _provinces(frame, region)
+    ]
+    units += [
+        ("region", region_name, "", frame[frame["province_pcode"].isin(region)]),
+        ("country", "Country", "", frame),
+    ]
+    rows = [row for unit in units for row in _unit_rows(*unit, districts, groups, statuses)]
+    summary = pd.DataFrame(rows, columns=COLUMNS)
+    for col in ("population", "population_unknown", "unit_population", "districts", "unit_districts"):
+        summary[col] = summary[col].astype("Int64")
+    summary.attrs["population_source"] = population_source if population is not None else ""
+    return summary
+
+
+def _district_table(districts, population):
+    import pandas as pd
+
+    area = districts.geometry.to_crs(EQUAL_AREA_CRS).area.to_numpy() / 1e6
+    people = (
+        pd.Series(population).reindex(districts["pcode"]).astype("Int64").to_numpy()
+        if population is not None
+        else pd.array([pd.NA] * len(districts), dtype="Int64")
+    )
+    return pd.DataFrame(
+        {
+            "pcode": districts["pcode"].to_numpy(),
+            "province": districts["province"].to_numpy(),
+            "province_pcode": districts["province_pcode"].to_numpy(),
+            "area": area,
+            "people": pd.array(people, dtype="Int64"),
+        },
+        index=districts.index,
+    )
+
+
+def _provinces(frame, region: set[str]) -> list[tuple[str, str]]:
+    names = frame.drop_duplicates("province_pcode").set_index("province_pcode")["province"]
+    return sorted(((pc, names[pc]) for pc in region if pc in names.index), key=lambda item: item[1])
+
+
+def _unit_rows(level, name, pcode, unit, districts, groups: Sequence[str], statuses: Sequence[str]) -> list[dict]:
+    totals = _totals(unit)
+    rows = []
+    for group in groups:
+        status = districts.loc[unit.index, group]
+        present = [s for s in statuses if (status == s).any()]
+        present += sorted({s for s in status.dropna().unique() if s not in statuses})
+        for value in present:
+            part = _totals(unit[status == value])
+            rows.append(
+                {
+                    "level": level,
+                    "unit": name,
+                    "unit_pcode": pcode,
+                    "group": group,
+                    "status": value,
+                    **_shares(part, totals),
+                    "unit_districts": totals["districts"],
+                    "unit_area_km2": round(totals["area"], 1),
+                    "unit_population": totals["people"],
+                }
+            )
+    return rows
+
+
+def _totals(frame) -> dict:
+    import pandas as pd
+
+    known = frame["people"].dropna()
+    return {
+        "districts": len(frame),
+        "area": float(frame["area"].sum()),
+        "people": int(known.sum()) if len(known) else pd.NA,
+        "unknown": int(frame["people"].isna().sum()),
+    }
+
+
+def _shares(part: dict, totals: dict) -> dict:
+    import pandas as pd
+
+    def pct(a, b):
+        return pd.NA if a is pd.NA or b is pd.NA or not b else round(100 * a / b, 1)
+
+    return {
+        "districts": part["districts"],
+        "districts_pct": pct(part["districts"], totals["districts"]),
+        "area_km2": round(part["area"], 1),
+        "area_pct": pct(part["area"], totals["area"]),
+        "population": part["people"],
+        "population_pct": pct(part["people"], totals["people"]),
+        "population_unknown": part["unknown"],
+    }
+
+
+def format_summary(summary, fmt: str = "table", *, labels: Mapping[str, str] | None = None) -> str:
+    """Render a summary as an aligned text table, CSV or JSON; unknown figures stay empty (null), never 0.
+
+    ``labels`` maps group keys to display names for the table. The table and JSON name the
+    population source; without population they say so.
+    """
+    source = summary.attrs.get("population_source", "")
+    if fmt == "csv":
+        shown = summary.assign(population_source=source) if source else summary
+        return shown.to_csv(index=False, lineterminator="\n")
+    if fmt == "json":
+        records = json.loads(summary.to_json(orient="records", force_ascii=False))
+        body = {"population_source": source or None, "rows": records}
+        return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
+    if summary.empty:
+        return "No district in this region has a record.\n"
+    return _table(summary, labels or {}) + "\n" + _footer(summary, source)
+
+
+def _table(summary, labels: Mapping[str, str]) -> str:
+    import pandas as pd
+
+    shown = summary.assign(
+        group=summary["group"].map(lambda g: labels.get(g, g)),
+        unit=[u if lvl == "province" else u.upper() for u, lvl in zip(summary["unit"], summary["level"])],
+        population=summary["population"].map(lambda v: "" if pd.isna(v) else f"{int(v):,}"),
+        area_km2=summary["area_km2"].map(lambda v: f"{v:,.1f}"),
+    )
+    shown = shown.drop(columns=["level", "unit_pcode", "unit_districts", "unit_area_km2", "unit_population"])
+    shown = shown.astype(object).where(shown.notna(), "")
+    renamed = {
+        "districts_pct": "districts %",
+        "area_pct": "km² %",
+        "area_km2": "km²",
+        "population_pct": "population %",
+        "population_unknown": "no estimate",
+    }
+    return shown.rename(columns=renamed).to_string(index=False) + "\n"
+
+
+def _footer(summary, source: str) -> str:
+    lines = [source if source else "Population: not available (no estimates file); districts and km² only."]
+    unknown = int(summary["population_unknown"].fillna(0).max()) if source else 0
+    if unknown:
+        lines.append(
+            "'no estimate' counts districts without a population estimate; their people are not in the figures."
+        )
+    lines.append(CAVEAT)
+    return "\n".join(lines) + "\n"
