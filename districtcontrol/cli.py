@@ -99,17 +99,41 @@ def region_option(func):
     return click.option("--region", default="north", show_default=True, help=f"Region to cover: {REGION_HELP}.")(func)
 
 
-def _load(table, legend, boundaries, region, name_field, province_field, pcode_field):
+def population_options(func):
+    options = [
+        click.option(
+            "--population",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            help="District population estimates (CSV). Default: $DISTRICTCONTROL_POPULATION, else the cached or "
+            "downloaded file; without it, outputs say population is not available.",
+        ),
+        click.option("--no-population", is_flag=True, help="Leave population out (no file is looked for)."),
+        click.option(
+            "--population-year",
+            type=int,
+            default=None,
+            help="Solar year of the estimates, e.g. 1395 (2016-17). Default: the year containing the table's latest date.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _load(table=None, legend=None, region="all", population=None, no_population=False, population_year=None, **files):
+    """Load a region with the options every loading command shares (table, legend, boundaries, population)."""
     from districtcontrol.geo import load_control
 
+    population = False if no_population else population
     return load_control(
         table,
-        boundaries,
+        files.pop("boundaries"),
         region,
         legend=legend,
-        name_field=name_field,
-        province_field=province_field,
-        pcode_field=pcode_field,
+        population=population,
+        population_year=population_year,
+        **files,
     )
 
 
@@ -200,16 +224,17 @@ def match(table, boundaries, name_field, province_field, pcode_field) -> None:
     help="Also check that every name resolves (needs the boundaries).",
 )
 @handle_errors
-def validate(table, legend, boundaries, name_field, province_field, pcode_field, names) -> None:
+def validate(table, legend, names, **files) -> None:
     """Check a control table and report every problem at once (file, line, column, fix).
 
     TABLE defaults to the shipped table. Exits 2 if there is any problem.
     """
     from districtcontrol.data import read_table
+    from districtcontrol.data.legend import read_legend
 
-    records = read_table(table)
+    records = read_table(table, read_legend(legend))
     if names:
-        _load(table, legend, boundaries, "all", name_field, province_field, pcode_field)
+        _load(table, legend, no_population=True, **files)
     click.echo(f"{table or 'shipped table'}: {len(records)} rows, no problems.")
 
 
@@ -232,8 +257,9 @@ def validate(table, legend, boundaries, name_field, province_field, pcode_field,
 @region_option
 @table_option
 @boundary_options
+@population_options
 @handle_errors
-def export(output, precision, region, table, legend, boundaries, name_field, province_field, pcode_field) -> None:
+def export(output, precision, **load) -> None:
     """Write the region's districts with each group's status, for GIS and data tools.
 
     Fields: pcode, district, district_dari, province, province_pcode, combined (the
@@ -244,7 +270,7 @@ def export(output, precision, region, table, legend, boundaries, name_field, pro
     from districtcontrol.geo.export import check_export_path, write_districts
 
     check_export_path(output)
-    data = _load(table, legend, boundaries, region, name_field, province_field, pcode_field)
+    data = _load(**load)
     write_districts(data.districts, output, legend=data.legend, precision=precision)
     recorded = int(data.districts[list(data.legend.group_keys)].notna().any(axis=1).sum())
     click.echo(f"Wrote {output}: {len(data.districts)} districts, {recorded} with a record.", err=True)
@@ -255,13 +281,15 @@ def export(output, precision, region, table, legend, boundaries, name_field, pro
 @region_option
 @table_option
 @boundary_options
+@population_options
 @handle_errors
-def summary(fmt, region, table, legend, boundaries, name_field, province_field, pcode_field) -> None:
-    """Per province and group: districts by status, their area (km²) and share of the province."""
-    from districtcontrol.geo import format_summary, summarise
+def summary(fmt, **load) -> None:
+    """Per province, region and country, per group and status: districts, km² and population, and their shares."""
+    from districtcontrol.geo.summary import format_summary, summarise
 
-    data = _load(table, legend, boundaries, region, name_field, province_field, pcode_field)
-    click.echo(format_summary(summarise(data.districts, data.legend), fmt, data.legend), nl=False)
+    data = _load(**load)
+    labels = {g.key: g.label for g in data.legend.groups}
+    click.echo(format_summary(summarise(data), fmt, labels=labels), nl=False)
 
 
 @main.command()
@@ -276,6 +304,7 @@ def summary(fmt, region, table, legend, boundaries, name_field, province_field, 
 @region_option
 @table_option
 @boundary_options
+@population_options
 @click.option("--format", "formats", default=_default_formats(), show_default=True, help=_formats_help())
 @click.option("--self-contained", is_flag=True, help="Inline Leaflet so the HTML opens with no network at all.")
 @click.option(
@@ -293,28 +322,13 @@ def summary(fmt, region, table, legend, boundaries, name_field, province_field, 
     help="Processes rendering maps at once: 0 = one per CPU core (at most 4), 1 = no extra processes.",
 )
 @handle_errors
-def build(
-    out,
-    region,
-    table,
-    legend,
-    boundaries,
-    name_field,
-    province_field,
-    pcode_field,
-    formats,
-    self_contained,
-    tiles,
-    embed,
-    title,
-    subtitle,
-    credit,
-    jobs,
-) -> None:
-    """Write every map (combined, taliban, is, imu) as HTML and images, plus GeoJSON, summary and index.html.
+def build(out, formats, self_contained, tiles, embed, title, subtitle, credit, jobs, **load) -> None:
+    """Write every map as HTML and images, plus GeoJSON with its QGIS style, summary and index.html.
 
-    Everything is checked before the first file is written; each file is written to a
-    temporary name and renamed into place.
+    One map for all groups together and one per group with a record in the region.
+    Everything is checked before the first file is written; the files are rendered into a
+    staging folder inside OUT and moved into place together, so OUT holds the complete
+    previous build or the complete new one.
     """
     from districtcontrol.maps._build import build as build_outputs
     from districtcontrol.maps._build import planned_outputs
@@ -323,7 +337,7 @@ def build(
 
     chosen = parse_formats(formats)
     _exit_cleanly_on_sigterm()
-    data = _load(table, legend, boundaries, region, name_field, province_field, pcode_field)
+    data = _load(**load)
     for group in groups_without_records(data):
         click.echo(f"No map for {data.legend.group_label(group)} ({group}): it has no record in this region.", err=True)
     total = len(planned_outputs(data, chosen, embed))
@@ -361,26 +375,12 @@ def build(
 @region_option
 @table_option
 @boundary_options
+@population_options
 @click.option("--self-contained", is_flag=True, help="HTML only: inline Leaflet so the file opens offline.")
 @click.option("--tiles", default=None, help="HTML only: xyzservices provider name for basemap tiles.")
 @caption_options
 @handle_errors
-def map_command(
-    group,
-    output,
-    region,
-    table,
-    legend,
-    boundaries,
-    name_field,
-    province_field,
-    pcode_field,
-    self_contained,
-    tiles,
-    title,
-    subtitle,
-    credit,
-) -> None:
+def map_command(group, output, self_contained, tiles, title, subtitle, credit, **load) -> None:
     """Write one map. GROUP is 'combined' or a group of the legend (taliban, is, imu for the shipped
     table); the format follows the suffix of -o."""
     from districtcontrol.maps._build import save_map
@@ -388,7 +388,7 @@ def map_command(
     from districtcontrol.maps._view import all_map_names, map_names
 
     map_format(output)
-    data = _load(table, legend, boundaries, region, name_field, province_field, pcode_field)
+    data = _load(**load)
     if group not in all_map_names(data.legend):
         raise click.BadParameter(f"'{group}' is not one of {', '.join(all_map_names(data.legend))}", param_hint="GROUP")
     if group not in map_names(data):

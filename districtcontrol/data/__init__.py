@@ -2,9 +2,6 @@
 
 from districtcontrol.data.table import (
     COLUMNS,
-    GROUP_LABELS,
-    GROUPS,
-    STATUSES,
     Problem,
     Record,
     TableError,
@@ -16,9 +13,6 @@ from districtcontrol.data.table import (
 
 __all__ = [
     "COLUMNS",
-    "GROUPS",
-    "GROUP_LABELS",
-    "STATUSES",
     "Problem",
     "Record",
     "TableError",

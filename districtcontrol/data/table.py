@@ -17,9 +17,6 @@ from pathlib import Path
 
 from districtcontrol import DistrictControlError
 
-GROUPS = ("taliban", "is", "imu")
-GROUP_LABELS = {"taliban": "Taliban", "is": "Islamic State (IS)", "imu": "IMU"}
-STATUSES = ("captured", "retaken", "contested", "present")
 COLUMNS = ("group", "province", "district", "status", "date", "source", "note")
 REQUIRED = ("group", "province", "status")
 MAX_FIELD_CHARS = 20_000
@@ -87,21 +84,41 @@ def aliases_path() -> Path:
     return Path(str(resources.files("districtcontrol.data").joinpath("aliases.csv")))
 
 
-def read_table(path: str | Path | None = None) -> list[Record]:
+def read_table(path: str | Path | None = None, legend=None) -> list[Record]:
     """Read a control table and return its records; raise :class:`TableError` listing every problem.
 
     ``path`` defaults to the shipped table. A UTF-8 byte-order mark and Windows line
     endings are accepted.
     """
     records, problems = _parse(Path(path) if path else default_table_path())
+    problems += vocabulary_problems(str(path or default_table_path()), records, legend)
     if problems:
         raise TableError(problems=problems)
     return records
 
 
-def validate_table(path: str | Path | None = None) -> list[Problem]:
+def validate_table(path: str | Path | None = None, legend=None) -> list[Problem]:
     """Return every problem in a control table (an empty list when it is fine)."""
-    return _parse(Path(path) if path else default_table_path())[1]
+    records, problems = _parse(Path(path) if path else default_table_path())
+    return problems + vocabulary_problems(str(path or default_table_path()), records, legend)
+
+
+def vocabulary_problems(name: str, records: list[Record], legend=None) -> list[Problem]:
+    """Rows whose group or status the legend does not declare (``none`` is always a status: it clears one)."""
+    from districtcontrol.data.legend import NONE_STATUS, read_legend
+
+    legend = legend or read_legend()
+    groups, statuses = legend.group_keys, (*legend.status_keys, NONE_STATUS)
+    where = f"declared in {legend.path.name if legend.path else 'the legend'}"
+    problems = []
+    for rec in records:
+        if rec.group not in groups:
+            hint = f"{_closest(rec.group, groups)} ({where}; add a [groups.{rec.group}] table to your legend file)"
+            problems.append(Problem(name, rec.line, "group", f"unknown group '{rec.group}'", hint))
+        if rec.status not in statuses:
+            hint = f"{_closest(rec.status, statuses)} ({where})"
+            problems.append(Problem(name, rec.line, "status", f"unknown status '{rec.status}'", hint))
+    return problems
 
 
 def _parse(path: Path) -> tuple[list[Record], list[Problem]]:
@@ -190,10 +207,6 @@ def _check_field(name: str, line: int, column: str, value: str) -> list[Problem]
         return [Problem(name, line, column, msg, "shorten it")]
     if column in REQUIRED and not value:
         return [Problem(name, line, column, f"'{column}' is empty", _allowed(column))]
-    if column == "group" and value.lower() not in GROUPS:
-        return [Problem(name, line, column, f"unknown group '{value}'", _closest(value.lower(), GROUPS))]
-    if column == "status" and value.lower() not in STATUSES:
-        return [Problem(name, line, column, f"unknown status '{value}'", _closest(value.lower(), STATUSES))]
     if column == "date" and value:
         problem = date_problem(value)
         if problem:
@@ -247,10 +260,8 @@ def _norm(text: str) -> str:
 
 
 def _allowed(column: str) -> str:
-    if column == "group":
-        return "one of " + ", ".join(GROUPS)
-    if column == "status":
-        return "one of " + ", ".join(STATUSES)
+    if column in ("group", "status"):
+        return "one of the keys of the legend file"
     return "fill it in"
 
 

@@ -1,7 +1,9 @@
-"""The pipeline up to rendering: read the table → resolve names → join to the boundaries."""
+"""The pipeline up to rendering: read the table → resolve names → join to the boundaries (and population)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,25 +14,51 @@ from districtcontrol.geo._regions import region_provinces
 from districtcontrol.geo.boundaries import BoundarySource, load_boundaries
 from districtcontrol.geo.names import Resolver
 
+log = logging.getLogger(__name__)
+NO_POPULATION = "Population: not available (no estimates file); figures are districts and km² only."
+
+
+@dataclass(frozen=True)
+class PopulationUse:
+    """Which population estimates a result carries: the solar year, why that year, and the credit line."""
+
+    year: int
+    attribution: str
+    why: str = ""
+
 
 @dataclass(frozen=True)
 class ControlData:
     """A control table joined to the districts of a region, with its evidence.
 
-    ``districts`` is a GeoDataFrame with pcode, district, district_dari, province,
-    province_pcode, one column per group of the legend (its status or None), sources and
-    history. ``records`` are the table's rows with how each name was resolved, ``notes`` the
-    province-level statements, ``legend`` the table's groups and statuses, ``boundaries``
-    the boundary file in use. Drawing state lives in :func:`districtcontrol.maps.prepare_region`.
+    ``districts`` is a GeoDataFrame of the region with pcode, district, district_dari,
+    province, province_pcode, one column per group of the legend (its status or None),
+    sources, history and, when estimates are available, population and population_year.
+    ``country`` is the same for every district of the boundary file (for national shares),
+    ``provinces`` the region's province P-codes. ``records`` are the table's rows with how
+    each name was resolved, ``notes`` the province-level statements, ``legend`` the table's
+    groups and statuses, ``boundaries`` the boundary file in use, ``population`` the
+    estimates used (None when absent), ``warnings`` what the user should know about how the
+    table was read (names placed in another province than the table gives). Drawing state lives in
+    :func:`districtcontrol.maps.prepare_region`.
     """
 
     districts: object
     records: list[ResolvedRecord]
     notes: list[ProvinceNote]
     region: str
-    table: Path
+    table: Path | None
     boundaries: BoundarySource
     legend: Legend = field(default_factory=read_legend)
+    country: object = None
+    provinces: tuple[str, ...] = ()
+    population: PopulationUse | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def population_credit(self) -> str:
+        """The population line every output shows: the estimates' year and source, or that there are none."""
+        return self.population.attribution if self.population else NO_POPULATION
 
 
 def load_control(
@@ -43,24 +71,104 @@ def load_control(
     pcode_field: str | None = None,
     records: list[Record] | None = None,
     legend: Legend | str | Path | None = None,
+    population: str | Path | bool | None = None,
+    population_year: int | None = None,
 ) -> ControlData:
     """Read a control table and the boundaries, resolve every name and join them for a region.
 
     ``legend`` is a :class:`~districtcontrol.data.legend.Legend` or the path of a legend
-    file (default: the shipped table's). Raises :class:`districtcontrol.data.TableError`
-    listing every bad or unresolvable row, before anything is written.
+    file (default: the shipped table's). ``population``: the path of the statistics office's
+    estimates, ``False`` for none, or None to use them when they can be found (environment
+    variable, cache or download). ``population_year`` (a solar year such as 1395) overrides
+    the default, the estimate year containing the table's latest date. Raises
+    :class:`districtcontrol.data.TableError` listing every bad or unresolvable row, before
+    anything is written.
     """
     legend = legend if isinstance(legend, Legend) else read_legend(legend)
     table_path = Path(table) if table else default_table_path()
-    records = records if records is not None else read_table(table_path)
+    records = records if records is not None else read_table(table_path, legend)
     source, all_districts = load_boundaries(
         boundaries, name_field=name_field, province_field=province_field, pcode_field=pcode_field
     )
     resolver = Resolver.from_frame(all_districts)
     resolved = resolve_records(records, resolver, str(table_path))
     recorded = {r.resolution.province_pcode for r in resolved}
-    provinces = region_provinces(region, resolver, recorded)
-    in_region = all_districts[all_districts["province_pcode"].isin(provinces)].reset_index(drop=True)
-    joined = join_control(in_region, resolved, legend.group_keys)
+    provinces = tuple(region_provinces(region, resolver, recorded))
+    country = join_control(all_districts, resolved, legend.group_keys)
+    people = _population(population, population_year, all_districts, records)
+    if people is not None:
+        series, use = people
+        country["population"] = series.reindex(country["pcode"]).to_numpy()
+        country["population_year"] = use.year
+    in_region = country[country["province_pcode"].isin(provinces)].reset_index(drop=True)
     notes = [n for n in province_notes(resolved) if n.province_pcode in provinces]
-    return ControlData(joined, resolved, notes, region, table_path, source, legend)
+    warnings = tuple(_moved_districts(resolved, resolver))
+    return ControlData(
+        in_region,
+        resolved,
+        notes,
+        region,
+        table_path,
+        source,
+        legend,
+        country,
+        provinces,
+        people and people[1],
+        warnings,
+    )
+
+
+def _moved_districts(resolved: list[ResolvedRecord], resolver: Resolver):
+    """A warning for every row whose district the boundary file places in another province than the row names."""
+    for r in resolved:
+        rec, res = r.record, r.resolution
+        if not rec.district or not rec.province or not res.resolved:
+            continue
+        named = resolver.resolve_province(rec.province)[0]
+        if named is not None and named.pcode != res.province_pcode:
+            yield (
+                f"line {rec.line}: the table places {rec.district} in {rec.province}; the boundary file has it in "
+                f"{res.province} ({res.pcode}), where it is counted."
+            )
+
+
+def latest_date(records: list[Record]) -> dt.date | None:
+    """The latest date of a table's rows (a partial date counts as its first day), or None if undated."""
+    dates = [_first_day(r.date) for r in records if r.date]
+    return max(dates) if dates else None
+
+
+def _first_day(text: str) -> dt.date:
+    parts = [int(p) for p in text.split("-")]
+    return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+
+
+def _population(population, year: int | None, all_districts, records):
+    """(people per P-code, PopulationUse) or None when population is off or unavailable."""
+    from districtcontrol.geo.population import find_population, load_population
+
+    if population is False:
+        return None
+    found = find_population(population if population not in (None, True) else None)
+    if found is None:
+        return None
+    estimates = load_population(found.path, boundaries_frame=all_districts)
+    year, why = _choose_year(estimates, year, latest_date(records))
+    return estimates.by_pcode(year), PopulationUse(year, estimates.attribution(year), why)
+
+
+def _choose_year(estimates, asked: int | None, date: dt.date | None) -> tuple[int, str]:
+    from districtcontrol.geo.population import solar_year
+
+    years = estimates.years
+    if asked is not None:
+        estimates.by_pcode(asked)  # an error naming the years there are, if there is none for it
+        return asked, "as asked"
+    if date is None:
+        return years[-1], "the latest estimates (the table has no dates)"
+    wanted = solar_year(date)
+    if wanted in years:
+        return wanted, f"the estimate year containing {date:%B %Y}"
+    chosen = max((y for y in years if y <= wanted), default=years[0])
+    log.warning("no population estimate for solar year %s; using %s", wanted, chosen)
+    return chosen, f"the estimates nearest to {date:%B %Y} (none for solar year {wanted})"

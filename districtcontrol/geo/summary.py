@@ -37,7 +37,31 @@ CAVEAT = (
 )
 
 
-def summarise(
+def summarise(data):
+    """The summary of a loaded region (what :func:`districtcontrol.load_control` returns).
+
+    Rows per province of the region, the region and the country, per group and status of the
+    legend: districts, km² and population with their shares (see :func:`summary_table`),
+    plus ``attrs["notes"]``: every row of the table counted in another province than it names.
+    """
+    population = data.country["population"] if data.population else None
+    if population is not None:
+        population = population.set_axis(data.country["pcode"])
+    region = {"north": "Region north", "all": "Afghanistan"}
+    summary = summary_table(
+        data.country,
+        groups=data.legend.group_keys,
+        statuses=data.legend.status_keys,
+        population=population,
+        region_pcodes=data.provinces,
+        region_name=region.get(data.region.strip().lower(), f"Region ({data.region.strip()})"),
+        population_source=data.population_credit if data.population else "",
+    )
+    summary.attrs["notes"] = [w for w in data.warnings if "boundary file has it in" in w]
+    return summary
+
+
+def summary_table(
     districts,
     *,
     groups: Sequence[str],
@@ -168,7 +192,7 @@ def format_summary(summary, fmt: str = "table", *, labels: Mapping[str, str] | N
         return shown.to_csv(index=False, lineterminator="\n")
     if fmt == "json":
         records = json.loads(summary.to_json(orient="records", force_ascii=False))
-        body = {"population_source": source or None, "rows": records}
+        body = {"population_source": source or None, "notes": summary.attrs.get("notes", []), "rows": records}
         return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
     if summary.empty:
         return "No district in this region has a record.\n"
@@ -197,7 +221,8 @@ def _table(summary, labels: Mapping[str, str]) -> str:
 
 
 def _footer(summary, source: str) -> str:
-    lines = [source if source else "Population: not available (no estimates file); districts and km² only."]
+    lines = [*summary.attrs.get("notes", [])]
+    lines.append(source if source else "Population: not available (no estimates file); districts and km² only.")
     unknown = int(summary["population_unknown"].fillna(0).max()) if source else 0
     if unknown:
         lines.append(

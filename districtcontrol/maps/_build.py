@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from districtcontrol._files import write_text
-from districtcontrol.geo.export import format_summary, summarise, write_geojson, write_qml
+from districtcontrol.geo.export import write_geojson, write_qml
+from districtcontrol.geo.summary import format_summary, summarise
 from districtcontrol.maps import _view
 from districtcontrol.maps._formats import DEFAULT_BUILD_FORMATS, STATIC_FORMATS, map_format
 from districtcontrol.maps._prepared import PreparedRegion, prepare_region
@@ -163,7 +164,7 @@ def _render(region: PreparedRegion, options: BuildOptions, jobs: int, done: Call
         futures = [pool.submit(_run, "html", name, options) for name in names if "html" in formats]
         if static:
             futures.append(pool.submit(_run, "warm"))  # a worker free while the labels are placed
-        summary = summarise(region.data.districts, region.legend)
+        summary = summarise(region.data)
         done(_tables(region, options, summary))
         if layout is not None:
             labels = layout.result()
@@ -181,7 +182,7 @@ def _tables(region: PreparedRegion, options: BuildOptions, summary) -> list[Path
     if "geojson" in options.formats:
         paths.append(write_geojson(region.data.districts, options.out / "districts.geojson", region.legend))
         paths.append(write_qml(options.out / "districts.qml", region.legend))
-    paths.append(write_text(options.out / "summary.csv", format_summary(summary, "csv", region.legend)))
+    paths.append(write_text(options.out / "summary.csv", format_summary(summary, "csv")))
     return paths
 
 

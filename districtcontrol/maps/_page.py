@@ -6,6 +6,7 @@ function as the maps' texts (:func:`districtcontrol.maps._popups.esc`).
 
 from __future__ import annotations
 
+from districtcontrol.geo.summary import CAVEAT
 from districtcontrol.maps import _view
 from districtcontrol.maps._popups import esc
 
@@ -23,22 +24,26 @@ table { border-collapse: collapse; width: 100%; font-size: 13px; margin-bottom: 
 th, td { border-bottom: 1px solid #ddd; padding: 4px 6px; text-align: left; vertical-align: top; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .source { color: #333; }
+.lead { font-size: 16px; margin: 4px 0; }
 footer { margin-top: 24px; font-size: 13px; color: #444; }
 </style>
 </head>
 <body>
 <h1>{{ text.title }}</h1>
-{% if text.subtitle %}<p class="source">{{ text.subtitle }}</p>
+{% for line in lead %}<p class="lead">{{ line }}</p>
+{% endfor %}{% if text.subtitle %}<p class="source">{{ text.subtitle }}</p>
 {% endif %}{% for note in text.notes %}<p class="source"><em>{{ note }}</em></p>
 {% endfor %}
 {% for m in maps %}<h2>{{ m.title }}</h2>
 <iframe src="{{ m.name }}.html" title="{{ m.title }}" loading="lazy"></iframe>
 <p><a href="{{ m.name }}.html">Open the map on its own page</a></p>
-{% endfor %}<h2>Summary by province and group</h2>
-<p>Districts by status, their area in km² (equal-area projection) and share of the province's area.</p>
-{% if summary %}<table><tr><th>Province</th><th>Group</th><th>Status</th><th>Districts</th><th>Area (km²)</th><th>Share of province</th></tr>
-{%- for r in summary %}<tr><td>{{ r.province }}</td><td>{{ r.group }}</td><td>{{ r.status }}</td><td class="num">{{ r.districts }}</td><td class="num">{{ r.area }}</td><td class="num">{{ r.share }}</td></tr>{% endfor %}</table>
+{% endfor %}<h2>Summary by province, region and country</h2>
+<p>Districts by status, their area in km² (equal-area projection) and their population, each with its share of the province, the region or the country. {{ caveat }}</p>
+{% if summary %}<table><tr><th>Province or area</th><th>Group</th><th>Status</th><th>Districts</th><th>%</th><th>Area (km²)</th><th>%</th><th>Population</th><th>%</th></tr>
+{%- for r in summary %}<tr><td>{{ r.unit }}</td><td>{{ r.group }}</td><td>{{ r.status }}</td><td class="num">{{ r.districts }}</td><td class="num">{{ r.districts_pct }}</td><td class="num">{{ r.area }}</td><td class="num">{{ r.area_pct }}</td><td class="num">{{ r.population }}</td><td class="num">{{ r.population_pct }}</td></tr>{% endfor %}</table>
 {%- else %}<p>No district in this region has a record.</p>{% endif %}
+{% for note in summary_notes %}<p>{{ note }}</p>
+{% endfor %}<p>{{ population_credit }}</p>
 <h2>Rows of the table</h2>
 <table><tr><th>Line</th><th>Group</th><th>As written</th><th>Mapped to</th><th>Status</th><th>Date</th><th>Endnote</th><th>Note</th></tr>
 {%- for r in records %}<tr><td>{{ r.line }}</td><td>{{ r.group }}</td><td>{{ r.written }}</td><td>{{ r.mapped }}</td><td>{{ r.status }}</td><td>{{ r.date }}</td><td>{{ r.source }}</td><td>{{ r.note }}</td></tr>{% endfor %}</table>
@@ -72,21 +77,59 @@ def index_page(region, summary, captions=None) -> str:
             text=map_text(region, "combined", captions),
             maps=maps,
             summary=_summary_rows(summary, region.legend),
+            summary_notes=summary.attrs.get("notes", []),
+            lead=lead_sentences(summary, region),
+            caveat=CAVEAT,
+            population_credit=region.data.population_credit,
             records=_record_rows(region.data.records, region.legend),
             boundary_credit=ATTRIBUTION,
         )
     )
 
 
+def lead_sentences(summary, region) -> list[str]:
+    """One sentence per group with a record: its districts by status and the people living in them."""
+    legend = region.legend
+    rows = summary[summary["level"] == "region"]
+    lines = []
+    for group in legend.group_keys:
+        mine = rows[rows["group"] == group]
+        if mine.empty:
+            continue
+        parts = ", ".join(f"{int(r.districts)} {legend.status_label(r.status).lower()}" for r in mine.itertuples())
+        total = int(mine["districts"].sum())
+        people = _people(mine["population"].sum(min_count=1), mine["population_pct"].sum(min_count=1), region.data)
+        lines.append(
+            f"{legend.group_label(group)}: {total} district{'s' * (total != 1)} with a record ({parts}){people}."
+        )
+    return lines
+
+
+def _people(population, share, data) -> str:
+    import pandas as pd
+
+    if data.population is None or pd.isna(population):
+        return ""
+    return f", home to {_view.people_in_words(int(population))} people, {share:.1f} % of the region's population ({data.population.year} estimates)"
+
+
 def _summary_rows(summary, legend) -> list[dict]:
+    import pandas as pd
+
+    def pct(v):
+        return "" if pd.isna(v) else f"{v:.1f}"
+
     return [
         {
-            "province": r.province,
+            "unit": r.unit,
             "group": legend.group_label(r.group),
             "status": legend.status_label(r.status),
             "districts": r.districts,
+            "districts_pct": pct(r.districts_pct),
             "area": f"{r.area_km2:,.0f}",
-            "share": f"{r.share_pct:.1f} %",
+            "area_pct": pct(r.area_pct),
+            "population": "" if pd.isna(r.population) else f"{int(r.population):,}",
+            "population_pct": pct(r.population_pct),
         }
         for r in summary.itertuples()
     ]

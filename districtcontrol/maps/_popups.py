@@ -20,12 +20,13 @@ def esc(value) -> str:
     return text.replace("{", "&#123;").replace("}", "&#125;")
 
 
-def tooltip_fields(name: str, legend: Legend) -> tuple[list[str], list[str]]:
-    """Property names and their labels shown on hover in map ``name``."""
+def tooltip_fields(name: str, legend: Legend, population_year: int | None = None) -> tuple[list[str], list[str]]:
+    """Property names and their labels shown on hover in map ``name`` (population when there are estimates)."""
     groups = map_groups(name, legend)
+    people = (["people"], [f"Population ({population_year})"]) if population_year else ([], [])
     return (
-        ["district", "dari", "province", "pcode", *groups],
-        ["District", "Dari", "Province", "P-code", *(legend.group_label(g) for g in groups)],
+        ["district", "dari", "province", "pcode", *people[0], *groups],
+        ["District", "Dari", "Province", "P-code", *people[1], *(legend.group_label(g) for g in groups)],
     )
 
 
@@ -37,6 +38,9 @@ def tooltip_properties(row, name: str, legend: Legend) -> dict[str, str]:
         "province": esc(row["province"]),
         "pcode": esc(row["pcode"]),
     }
+    if "population" in row:
+        people = row["population"]
+        values["people"] = "unknown" if people is None or str(people) in ("<NA>", "nan") else f"{int(people):,}"
     for group in map_groups(name, legend):
         status = row[group]
         values[group] = esc(legend.status_label(status)) if isinstance(status, str) and status else "no record"

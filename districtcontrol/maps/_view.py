@@ -68,7 +68,12 @@ class MapText:
 
 
 def map_text(
-    name: str, legend: Legend, table=None, captions: Captions | None = None, boundary_credit: str = ""
+    name: str,
+    legend: Legend,
+    table=None,
+    captions: Captions | None = None,
+    boundary_credit: str = "",
+    population_credit: str = "",
 ) -> MapText:
     """The texts of map ``name`` (combined or a group).
 
@@ -87,8 +92,10 @@ def map_text(
     table_name = getattr(table, "name", None) or "rows given in code"
     subtitle = captions.subtitle if captions.subtitle is not None else (REPORT_LABEL if shipped else "")
     credit = captions.credit or (REPORT_ATTRIBUTION if shipped else f"Data: {table_name}")
-    notes = tuple(g.note for g in legend.groups if g.note and g.key in map_groups(name, legend))
-    return MapText(title, subtitle, f"{credit} · {boundary_credit}", notes)
+    shown = [g for g in legend.groups if g.note and g.key in map_groups(name, legend)]
+    notes = tuple(g.note if group else f"{g.label}: {g.note}" for g in shown)
+    attribution = " · ".join(x for x in (credit, boundary_credit, population_credit) if x)
+    return MapText(title, subtitle, attribution, notes)
 
 
 def map_status(row, name: str, legend: Legend) -> str | None:
@@ -119,17 +126,49 @@ def status_counts(rows, name: str, legend: Legend) -> dict[str, int]:
     return counts
 
 
-def legend_entries(rows, name: str, legend: Legend) -> list[tuple[str, str, int]]:
-    """(colour, label, count) for the legend of map ``name``; statuses with no district are left out."""
-    counts = status_counts(rows, name, legend)
-    entries = [(legend.status_color(s), legend.status_label(s), n) for s, n in counts.items() if n]
+def legend_entries(rows, name: str, legend: Legend) -> list[tuple[str, str, str]]:
+    """(colour, label, figures) for the legend of map ``name``; statuses with no district are left out.
+
+    ``figures`` reads "15 districts · 1.4 M people" (people only where population is known).
+    """
+    entries = []
+    for status in legend.status_keys:
+        mine = [row for row in rows if map_status(row, name, legend) == status]
+        if mine:
+            entries.append((legend.status_color(status), legend.status_label(status), figures(mine)))
     if name == COMBINED:
-        multi = sum(1 for row in rows if len(groups_present(row, legend)) > 1)
+        multi = [row for row in rows if len(groups_present(row, legend)) > 1]
         if multi:
-            entries.append(("hatch", MULTI_GROUP_LABEL, multi))
-    unrecorded = sum(1 for row in rows if not map_status(row, name, legend))
-    entries.append((NO_RECORD_COLOUR, NO_RECORD_LABEL, unrecorded))
+            entries.append(("hatch", MULTI_GROUP_LABEL, figures(multi)))
+    unrecorded = [row for row in rows if not map_status(row, name, legend)]
+    entries.append((NO_RECORD_COLOUR, NO_RECORD_LABEL, figures(unrecorded)))
     return entries
+
+
+def figures(rows) -> str:
+    """ "15 districts · 1.4 M people" for a list of district rows (people left out where unknown)."""
+    count = f"{len(rows)} district{'s' * (len(rows) != 1)}"
+    people = [row["population"] for row in rows if _known(row.get("population"))]
+    if not people:
+        return count
+    partly = " (some unknown)" if len(people) < len(rows) else ""
+    return f"{count} · {people_in_words(sum(int(p) for p in people))} people{partly}"
+
+
+def people_in_words(n: int) -> str:
+    """People as a reader takes them in at once: 1.4 M, 240,000, 8,100."""
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.1f} M"
+    if n >= 10_000:
+        return f"{round(n, -3):,}"
+    return f"{n:,}"
+
+
+def _known(value) -> bool:
+    try:
+        return value is not None and value == value and str(value) != "<NA>"
+    except (TypeError, ValueError):
+        return False
 
 
 def fill_colour(row, name: str, legend: Legend) -> str:

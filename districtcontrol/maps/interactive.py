@@ -163,7 +163,8 @@ def _district_layer(region: PreparedRegion, shared, name: str, layer_name: str, 
             "weight": 0.6,
         }
 
-    fields, aliases = tooltip_fields(name, region.legend)
+    population = region.data.population
+    fields, aliases = tooltip_fields(name, region.legend, population.year if population else None)
     return DistrictLayer(
         {"type": "FeatureCollection", "features": features},
         shared,
@@ -278,7 +279,7 @@ def _legend_rows(region: PreparedRegion, name: str) -> list[str]:
             if colour == "hatch"
             else f"background:{colour};"
         )
-        rows.append(f'<div><i style="{swatch}"></i>{esc(label)} ({count})</div>')
+        rows.append(f'<div><i style="{swatch}"></i>{esc(label)} — {esc(count)}</div>')
     if any(_view.shows_note(n, name) for n in region.data.notes):
         rows.append(
             '<div><i style="border-radius:50%;border:2px solid #111;background:#fff;width:9px;height:9px"></i>Province-level note (click it)</div>'
@@ -308,7 +309,9 @@ def map_text(region: PreparedRegion, name: str, captions: _view.Captions | None 
     """Title, subtitle, attribution and caveats of map ``name`` of a region."""
     from districtcontrol.geo.boundaries import ATTRIBUTION
 
-    return _view.map_text(name, region.legend, region.data.table, captions, ATTRIBUTION)
+    population = region.data.population
+    credit = population.attribution if population else ""
+    return _view.map_text(name, region.legend, region.data.table, captions, ATTRIBUTION, credit)
 
 
 def map_html(m, *, self_contained: bool = False) -> str:

@@ -210,10 +210,10 @@ def _legend(ax, region: PreparedRegion, name: str) -> None:
     for colour, label, count in _view.legend_entries(region.rows, name, region.legend):
         if colour == "hatch":
             handles.append(
-                Patch(facecolor="white", edgecolor=_style.MULTI_GROUP_HATCH, hatch="////", label=f"{label} ({count})")
+                Patch(facecolor="white", edgecolor=_style.MULTI_GROUP_HATCH, hatch="////", label=f"{label} — {count}")
             )
         else:
-            handles.append(Patch(facecolor=colour, edgecolor="#777777", label=f"{label} ({count})"))
+            handles.append(Patch(facecolor=colour, edgecolor="#777777", label=f"{label} — {count}"))
     if any(_view.shows_note(n, name) for n in region.data.notes):
         handles.append(
             Line2D(
