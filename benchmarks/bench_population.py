@@ -38,11 +38,10 @@ def main() -> None:
     if not os.environ.get("DISTRICTCONTROL_BOUNDARIES") or not os.environ.get("DISTRICTCONTROL_POPULATION"):
         sys.exit("set DISTRICTCONTROL_BOUNDARIES and DISTRICTCONTROL_POPULATION")
 
-    from districtcontrol.data.table import GROUPS, STATUSES
     from districtcontrol.geo import load_control
     from districtcontrol.geo.boundaries import read_boundaries
     from districtcontrol.geo.population import load_population
-    from districtcontrol.geo.summary import summarise
+    from districtcontrol.geo.summary import summary_table
 
     frame = read_boundaries(os.environ["DISTRICTCONTROL_BOUNDARIES"])
     one, pop = timed(lambda: load_population(boundaries_frame=frame, year=args.year), args.repeat)
@@ -50,7 +49,10 @@ def main() -> None:
     data = load_control(region="all")
     people = pop.by_pcode(args.year)
     summary_s, _ = timed(
-        lambda: summarise(data.districts, groups=GROUPS, statuses=STATUSES, population=people), args.repeat
+        lambda: summary_table(
+            data.country, groups=data.legend.group_keys, statuses=data.legend.status_keys, population=people
+        ),
+        args.repeat,
     )
     print(f"load+join {args.year}: {one:.3f} s (median of {args.repeat}; target ≤ 0.3 s)")
     print(f"load+join all {len(pop_all.years)} years: {every:.3f} s")

@@ -113,13 +113,15 @@ def test_map_draws_districts_legend_and_tooltip(browser, built, artifacts, name,
     page.context.close()
 
 
-def test_index_page_shows_every_map(browser, built, artifacts):
+def test_index_page_shows_every_map(browser, built, artifacts, control_data):
+    from districtcontrol.maps._view import map_names
+
     context = browser.new_context(viewport={"width": 1300, "height": 900})
     context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
     page = context.new_page()
     page.goto((built / "index.html").as_uri())
     frames = page.locator("iframe")
-    assert frames.count() == 4
+    assert frames.count() == len(map_names(control_data)) == 5  # combined, taliban, is, imu, unattributed
     assert "Khan Abad" in page.inner_text("body")
     page.screenshot(path=str(artifacts / "browser-index.png"), full_page=False)
     context.close()

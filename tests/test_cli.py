@@ -71,7 +71,7 @@ def test_export_covers_the_north_region_and_is_rfc7946(exported):
     provinces = {f["properties"]["province_pcode"] for f in doc["features"]}
     assert provinces == NORTH_PROVINCES
     first = doc["features"][0]
-    flat = {f"{g}{s}" for g in ("taliban", "is", "imu") for s in ("", "_date", "_note", "_source")}
+    flat = {f"{g}{s}" for g in ("taliban", "is", "imu", "unattributed") for s in ("", "_date", "_note", "_source")}
     assert set(first["properties"]) == {
         "pcode",
         "district",
@@ -82,6 +82,8 @@ def test_export_covers_the_north_region_and_is_rfc7946(exported):
         *flat,
         "sources",
         "history",
+        "population",
+        "population_year",
     }
     lon, lat = (
         first["geometry"]["coordinates"][0][0][:2]
@@ -128,10 +130,12 @@ def test_latest_dated_row_decides(tmp_path, real_boundaries):
 def test_summary_counts_and_shares(real_boundaries):
     result = run("summary", "--format", "csv", "--boundaries", str(real_boundaries))
     rows = list(csv.DictReader(io.StringIO(result.output)))
-    kunduz = next(r for r in rows if r["province"] == "Kunduz" and r["group"] == "taliban")
-    assert (kunduz["status"], kunduz["districts"]) == ("captured", "4")
-    assert 0 < float(kunduz["share_pct"]) < 100
-    assert float(kunduz["area_km2"]) < float(kunduz["province_area_km2"])
+    kunduz = next(r for r in rows if r["unit"] == "Kunduz" and r["group"] == "taliban")
+    assert (kunduz["level"], kunduz["status"], kunduz["districts"]) == ("province", "captured", "4")
+    assert 0 < float(kunduz["area_pct"]) < 100
+    assert float(kunduz["area_km2"]) < float(kunduz["unit_area_km2"])
+    levels = {r["level"] for r in rows if r["group"] == "taliban" and r["status"] == "captured"}
+    assert levels == {"province", "region", "country"}
 
 
 def test_match_writes_one_row_per_input_in_order(tmp_path, real_boundaries):
@@ -169,8 +173,7 @@ def test_boundaries_command(real_boundaries):
     assert "AGCHO / UN OCHA COD-AB" in result.output
 
 
-def test_build_command_writes_every_planned_file_with_progress(tmp_path, real_boundaries):
-    from districtcontrol.data.legend import read_legend
+def test_build_command_writes_every_planned_file_with_progress(tmp_path, real_boundaries, control_data):
     from districtcontrol.maps import planned_outputs
 
     out = tmp_path / "maps"
@@ -178,7 +181,7 @@ def test_build_command_writes_every_planned_file_with_progress(tmp_path, real_bo
         "build", "--out", str(out), "--format", "html,png", "--jobs", "1", "--boundaries", str(real_boundaries)
     )
     assert result.exit_code == 0, result.output
-    planned = planned_outputs(read_legend(), ("html", "png"))
+    planned = planned_outputs(control_data, ("html", "png"))
     assert sorted(p.name for p in out.iterdir()) == sorted(planned)
     assert f"[{len(planned)}/{len(planned)}]" in result.stderr and "index.html" in result.stderr
 

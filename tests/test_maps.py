@@ -45,8 +45,9 @@ def test_map_in_cdn_mode_is_under_200_kb(control_data, name):
 
 def test_district_shapes_are_written_once_however_many_layers_show_them(control_data):
     html = map_html(interactive_map(control_data, "combined"))
-    assert html.count('"type":"Topology"') == 1  # one topology for the five layers of the combined map
-    assert html.count(".add(district_layer_") == 5
+    assert html.count('"type":"Topology"') == 1  # one topology for the layers of the combined map
+    # every district, the strongest status, one layer per group with a record, the hatching
+    assert html.count(".add(district_layer_") == 1 + 1 + 3 + 1
 
 
 def test_html_is_reproducible(control_data):
@@ -90,7 +91,7 @@ def test_template_syntax_in_a_note_is_not_evaluated(tmp_path, real_boundaries):
 def test_build_writes_every_output(tmp_path, control_data):
     formats = ("html", "png", "geojson")
     written = build(control_data, tmp_path, formats, embed=True)
-    assert sorted(p.name for p in written) == sorted(planned_outputs(control_data.legend, formats, embed=True))
+    assert sorted(p.name for p in written) == sorted(planned_outputs(control_data, formats, embed=True))
     png = (tmp_path / "combined.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert b"pHYs" in png  # resolution recorded (300 dpi)
@@ -133,7 +134,7 @@ def test_parallel_build_writes_the_same_bytes_as_a_single_process(tmp_path, cont
     formats = ("html", "png", "svg", "geojson")
     one = build(control_data, tmp_path / "one", formats, jobs=1)
     two = build(control_data, tmp_path / "two", formats, jobs=2)
-    assert [p.name for p in one] == [p.name for p in two] == planned_outputs(control_data.legend, formats)
+    assert [p.name for p in one] == [p.name for p in two] == planned_outputs(control_data, formats)
     for a, b in zip(one, two):
         assert a.read_bytes() == b.read_bytes(), a.name
 
@@ -165,7 +166,7 @@ def test_static_labels_never_overlap_and_every_map_shows_its_districts(region):
     assert len(boxes) == len(layout)  # the combined map draws every placed label
     assert not [(i, j) for i in range(len(boxes)) for j in range(i) if boxes[i].overlaps(boxes[j])]
     placed = {lb.pcode for lb in layout}
-    for name in map_names(region.legend):
+    for name in map_names(region):
         assert {row["pcode"] for row in region.rows if labelled(row, name, region.legend)} <= placed
 
 
@@ -195,7 +196,7 @@ def test_hostile_boundary_names_stay_text_in_html_and_images(tmp_path):
     assert "<svg onload" not in html
     assert "&lt;svg onload=alert(1)&gt;" in html or "\\u0026lt;svg onload" in html
     assert (tmp_path / "out" / "combined.png").stat().st_size > 10_000
-    assert len(written) == len(planned_outputs(data.legend, ("html", "png")))
+    assert len(written) == len(planned_outputs(data, ("html", "png")))
 
 
 @pytest.mark.parametrize(
@@ -213,5 +214,5 @@ def test_user_text_that_looks_like_an_element_id_is_kept_exactly(tmp_path, real_
     table = tmp_path / "ids.csv"
     table.write_text(f"group,province,district,status,date,source,note\nis,Kunduz,Khanabad,present,,{text},{text}\n")
     data = load_control(table, real_boundaries, "Kunduz")
-    html = map_html(interactive_map(data, "is", source=f"Source {text}"))
+    html = map_html(interactive_map(data, "is", subtitle=f"Source {text}"))
     assert html.count(text) >= 3  # the popup's note and source, and the source line under the title

@@ -16,7 +16,7 @@ import pytest
 from districtcontrol import DistrictControlError
 from districtcontrol.geo import population as popmod
 from districtcontrol.geo.names import Resolver
-from districtcontrol.geo.summary import format_summary, summarise
+from districtcontrol.geo.summary import format_summary, summary_table
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_POPULATION = REPO.parent / "shared" / "population" / popmod.FILENAME
@@ -355,7 +355,7 @@ def _summary_input(tiny_districts):
 
 def test_summary_shares_add_up(tiny_districts):
     districts, people = _summary_input(tiny_districts)
-    summary = summarise(districts, groups=GROUPS, statuses=STATUSES, population=people, population_source="src")
+    summary = summary_table(districts, groups=GROUPS, statuses=STATUSES, population=people, population_source="src")
     for _, rows in summary.groupby(["level", "unit", "group"]):
         unit = rows.iloc[0]
         assert rows["districts"].sum() <= unit["unit_districts"]
@@ -376,7 +376,7 @@ def test_summary_shares_add_up(tiny_districts):
 
 def test_summary_region_is_a_part_of_the_country(tiny_districts):
     districts, people = _summary_input(tiny_districts)
-    summary = summarise(
+    summary = summary_table(
         districts, groups=GROUPS, statuses=STATUSES, population=people, region_pcodes=["XX01"], region_name="north"
     )
     assert set(summary.loc[summary["level"] == "province", "unit"]) == {"Northland"}
@@ -389,7 +389,7 @@ def test_summary_region_is_a_part_of_the_country(tiny_districts):
 
 def test_summary_without_population_says_so(tiny_districts):
     districts, _ = _summary_input(tiny_districts)
-    summary = summarise(districts, groups=GROUPS, statuses=STATUSES)
+    summary = summary_table(districts, groups=GROUPS, statuses=STATUSES)
     assert summary["population"].isna().all()
     text = format_summary(summary, labels={"red": "Red Army"})
     assert "Population: not available" in text and "Red Army" in text
@@ -398,7 +398,9 @@ def test_summary_without_population_says_so(tiny_districts):
 
 def test_summary_formats_name_the_source(tiny_districts):
     districts, people = _summary_input(tiny_districts)
-    summary = summarise(districts, groups=GROUPS, statuses=STATUSES, population=people, population_source="CSO 1395")
+    summary = summary_table(
+        districts, groups=GROUPS, statuses=STATUSES, population=people, population_source="CSO 1395"
+    )
     assert "CSO 1395" in format_summary(summary)
     assert '"population_source": "CSO 1395"' in format_summary(summary, "json")
     lines = format_summary(summary, "csv").splitlines()

@@ -24,13 +24,13 @@ def problems(tmp_path, text):
 
 def test_shipped_table_reads_with_every_group():
     records = read_table()
-    assert {r.group for r in records} == {"taliban", "is", "imu"}
+    assert {r.group for r in records} == {"taliban", "is", "imu", "unattributed"}
     assert all(r.line >= 2 for r in records)
 
 
 def test_province_level_rows_have_no_district():
     notes = [r for r in read_table() if r.is_province_note]
-    assert {(r.group, r.province) for r in notes} == {("taliban", "Balkh"), ("imu", "Herat")}
+    assert {(r.group, r.province) for r in notes} == {("unattributed", "Balkh"), ("imu", "Herat")}
 
 
 @pytest.mark.parametrize(

@@ -187,7 +187,7 @@ def _combined(districts, legend: Legend) -> list[str | None]:
     """Per district, the highest-ranked status of any group (the earlier group on a tie), or None."""
     ranks = {s.key: s.rank for s in legend.statuses}
     combined = []
-    for pcode, statuses in zip(districts["pcode"], zip(*(districts[g] for g in legend.group_keys))):
+    for pcode, statuses in zip(districts["pcode"], zip(*(_status_column(districts, g) for g in legend.group_keys))):
         held = [s for s in statuses if not _missing(s) and s != NONE_STATUS]
         unknown = [s for s in held if s not in ranks]
         if unknown:
@@ -200,10 +200,17 @@ def _combined(districts, legend: Legend) -> list[str | None]:
     return combined
 
 
+def _status_column(districts, group: str):
+    """A group's status per district; a group the frame has no column for holds none."""
+    if group in districts:
+        return districts[group]
+    return [None] * len(districts)
+
+
 def _group_fields(districts, group: str) -> dict[str, list]:
     deciding = [latest_record(history, group) or {} for history in districts["history"]]
     return {
-        group: _text(districts[group]),
+        group: _text(_status_column(districts, group)),
         f"{group}_date": _text(row.get("date") for row in deciding),
         f"{group}_note": _text(row.get("note") for row in deciding),
         f"{group}_source": _text(row.get("source") for row in deciding),

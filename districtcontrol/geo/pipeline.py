@@ -144,15 +144,27 @@ def _first_day(text: str) -> dt.date:
 
 
 def _population(population, year: int | None, all_districts, records):
-    """(people per P-code, PopulationUse) or None when population is off or unavailable."""
+    """(people per P-code, PopulationUse) or None when population is off or unavailable.
+
+    Estimates asked for by path must join; found by themselves (environment, cache, download)
+    they are left out, with a warning, when they cannot be joined to this boundary file.
+    """
+    from districtcontrol import DistrictControlError
     from districtcontrol.geo.population import find_population, load_population
 
     if population is False:
         return None
-    found = find_population(population if population not in (None, True) else None)
+    asked = population not in (None, True)
+    found = find_population(population if asked else None)
     if found is None:
         return None
-    estimates = load_population(found.path, boundaries_frame=all_districts)
+    try:
+        estimates = load_population(found.path, boundaries_frame=all_districts)
+    except DistrictControlError as exc:
+        if asked:
+            raise
+        log.warning("population figures are left out: they do not join to this boundary file (%s)", exc)
+        return None
     year, why = _choose_year(estimates, year, latest_date(records))
     return estimates.by_pcode(year), PopulationUse(year, estimates.attribution(year), why)
 
