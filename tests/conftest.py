@@ -9,6 +9,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_COPY = REPO.parent / "shared" / "boundaries" / "afg_admbnda_adm2_agcho_20180522.zip"
+SHARED_POPULATION = REPO.parent / "shared" / "population" / "cso_district_population_estimates_2004-2020.csv"
 ARTIFACTS = REPO / "test-artifacts"
 
 
@@ -29,8 +30,17 @@ def real_boundaries() -> Path:
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path, monkeypatch):
-    """Never read or write the user's real cache; every test starts with an empty one."""
+    """Never read or write the user's real cache; every test starts with an empty one.
+
+    Population estimates come from ``DISTRICTCONTROL_POPULATION`` or the shared copy; without
+    either, the download address is one that refuses at once, so no test waits on a network.
+    """
     monkeypatch.setenv("DISTRICTCONTROL_CACHE", str(tmp_path / "cache"))
+    if not os.environ.get("DISTRICTCONTROL_POPULATION"):
+        if SHARED_POPULATION.is_file():
+            monkeypatch.setenv("DISTRICTCONTROL_POPULATION", str(SHARED_POPULATION))
+        else:
+            monkeypatch.setenv("DISTRICTCONTROL_POPULATION_URL", "http://127.0.0.1:9/population.csv")
 
 
 @pytest.fixture(scope="session")
