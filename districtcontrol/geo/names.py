@@ -92,7 +92,7 @@ _CONSONANT_FOLDS = (
 )
 # Words glued in spreadsheets: 'HeratCenter', 'DehSabz', 'awaliBehsud'.
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_PART_SEPARATORS = re.compile(r"[()\[\]{}/\\,;|]|\s-\s|\b(?:or|aka|alias|formerly)\b", re.IGNORECASE)
+_PART_SEPARATORS = re.compile(r"[()\[\]{}/\\,;|]|\b(?:or|aka|alias|formerly)\b", re.IGNORECASE)
 
 
 def clean_typography(text: str) -> str:
@@ -189,6 +189,28 @@ def phonetic_key(key: str) -> str:
     body = re.sub(r"(?<=[aeiouy])h", "", letters[1:])
     body = re.sub(r"[aeiouyw]", "", body)
     return _DOUBLED.sub(r"\1", head + body) + digits
+
+
+@lru_cache(maxsize=200_000)
+def _word_keys(text: str) -> dict[str, int]:
+    """The phonetic key of each word of a name, with the number of letters of the word."""
+    out = {}
+    for token in _tokens(text):
+        key = _key_of([token])
+        if key:
+            out[phonetic_key(key)] = len(key)
+    return out
+
+
+def _is_partial(query: dict[str, int], words: frozenset[str]) -> bool:
+    """The query's words are some of the name's words (Murghab / Bala Murghab), with enough letters.
+
+    Never the other way round: extra words may name another unit (Laja Mangal is not Mangal).
+    """
+    asked = set(query)
+    if not asked < words:
+        return False
+    return sum(query[w] for w in asked if not w.isdecimal()) >= MIN_PARTIAL_LETTERS
 
 
 def _digits(key: str) -> str:
@@ -305,6 +327,7 @@ class _Entry:
     skeleton: str
     how: str
     text: str
+    words: frozenset[str] = frozenset()
 
 
 class _Index:
@@ -330,7 +353,7 @@ def _district_entries(d: District) -> list[_Entry]:
             key = normalise(variant)
             if key and (key, how) not in seen and not (how != "name" and (key, "name") in seen):
                 seen.add((key, how))
-                out.append(_Entry(d, key, phonetic_key(key), how, variant))
+                out.append(_Entry(d, key, phonetic_key(key), how, variant, frozenset(_word_keys(variant))))
     return out
 
 
@@ -604,6 +627,14 @@ class Resolver:
             return []
         return _unique_districts(e.district for e in self._index(scope).by_skeleton.get(skeleton, []))
 
+    def _partial(self, text: str, scope: _Province | None) -> list[District]:
+        """Districts whose name contains all of the query's words."""
+        query = _word_keys(text)
+        if not query:
+            return []
+        entries = (e for found in self._index(scope).by_key.values() for e in found)
+        return _unique_districts(e.district for e in entries if _is_partial(query, e.words))
+
     def _rank(self, texts: Iterable[str], scope: _Province | None) -> list[tuple[District, float]]:
         """Districts by their best fuzzy score over all query texts and all their names."""
         index = self._index(scope)
@@ -703,19 +734,30 @@ class _Decision:
         if _confident(scores):
             match = _Match(ranked[0][0], "fuzzy", round(ranked[0][1], 1), self.query.text)
             return self._checked_elsewhere(match, ranked[1:4])
+        partial = _unique_districts(d for t in self.texts for d in self.r._partial(t, self.scope))
+        if len(partial) == 1:
+            score = next((s for d, s in ranked if d is partial[0]), 0.0)
+            runners = [(d, s) for d, s in ranked if d is not partial[0]][:3]
+            return self._checked_elsewhere(
+                _Match(partial[0], "partial-name", round(score, 1), self.query.text), runners
+            )
         best = ranked[0][1] if ranked else 0.0
+        if partial:
+            ranked = [(d, s) for d, s in ranked if d in partial] + [(d, s) for d, s in ranked if d not in partial]
+            best = max(best, PLAUSIBLE_SCORE)
         elsewhere = self._elsewhere(best)
         if self.scope and len(elsewhere) == 1 and best < PLAUSIBLE_SCORE:
             return self._other_province(elsewhere[0])
         if self.scope and elsewhere and ranked and best >= PLAUSIBLE_SCORE:
-            return self._conflict(elsewhere, ranked[0])
+            here = [(d, s) for d, s in ranked if d in partial] if len(partial) > 1 else ranked[:1]
+            return self._conflict(elsewhere, here)
         return self._unresolved(ranked, elsewhere)
 
     def _checked_elsewhere(self, match: _Match, runners: list[tuple[District, float]]) -> Resolution:
         """A fuzzy or phonetic match in the province loses to an exact name elsewhere: an error naming both."""
         elsewhere = self._elsewhere(match.score)
         if self.scope and elsewhere:
-            return self._conflict(elsewhere, (match.district, match.score))
+            return self._conflict(elsewhere, [(match.district, match.score)])
         return self._resolved(match, runners)
 
     def _elsewhere(self, here: float) -> list[District]:
@@ -733,7 +775,7 @@ class _Decision:
     def _resolved(self, match: _Match, runners: Sequence[tuple[District, float]]) -> Resolution:
         d = match.district
         runner, runner_score = (runners[0][0].name, round(runners[0][1], 1)) if runners else ("", 0.0)
-        warning = _warning(self.district, match, runner, runner_score, self.query)
+        warning = _warning(self.district, match, runner, runner_score, self.scope)
         if self.from_name:
             warning = f"{warning}; province {d.province} taken from the name".lstrip("; ")
         if self.scope is not None and d.province_pcode != self.scope.pcode:
@@ -754,16 +796,19 @@ class _Decision:
             self.province, self.district, "other-province", 100.0, d, d.province, d.province_pcode, warning=warning
         )
 
-    def _conflict(self, elsewhere: list[District], here: tuple[District, float]) -> Resolution:
-        others = " or ".join(d.province for d in elsewhere)
+    def _conflict(self, elsewhere: list[District], here: list[tuple[District, float]]) -> Resolution:
+        """An exact name in another province against candidates in the given one: an error naming all."""
+        others = " or ".join(_unique(d.province for d in elsewhere))
+        candidates = " and ".join(f"{d.name} ({s:.1f})" for d, s in here)
         problem = (
             f"'{self.district}' is in {others}, not {self.scope.name}; "
-            f"{self.scope.name} has {here[0].name} ({here[1]:.1f}): correct the province or the name"
+            f"{self.scope.name} has {candidates}: correct the province or the name"
         )
-        labels = tuple(d.label for d in elsewhere) + (here[0].label,)
+        labels = tuple(d.label for d in elsewhere) + tuple(d.label for d, _ in here)
+        best = round(here[0][1], 1)
         return Resolution(
-            self.province, self.district, "unresolved", round(here[1], 1), suggestions=labels, problem=problem,
-            runner_up=here[0].name, runner_up_score=round(here[1], 1),
+            self.province, self.district, "unresolved", best, suggestions=labels, problem=problem,
+            runner_up=here[0][0].name, runner_up_score=best,
         )  # fmt: skip
 
     def _ambiguous(self, districts: list[District]) -> Resolution:
@@ -775,7 +820,7 @@ class _Decision:
 
     def _unresolved(self, ranked: list[tuple[District, float]], elsewhere: list[District]) -> Resolution:
         if self.scope is not None:
-            labels = [f"{d.name} ({d.province})" for d, _ in ranked[:4]] + [d.label for d in elsewhere]
+            labels = [d.label for d, _ in ranked[:4]] + [d.label for d in elsewhere]
             problem = f"no district of {self.scope.name} matches '{self.district}' with confidence"
         else:
             labels = [d.label for d, _ in ranked[:4]]
@@ -788,9 +833,10 @@ class _Decision:
         )  # fmt: skip
 
 
-def _warning(query: str, match: _Match, runner: str, runner_score: float, parsed: _Query) -> str:
+def _warning(query: str, match: _Match, runner: str, runner_score: float, scope: _Province | None) -> str:
     """One sentence saying how a name that is not exactly the boundary file's was read."""
     d = match.district
+    where = f" of {scope.name}" if scope else ""
     via = f" from '{match.part}'" if match.part != query and match.method != "provincial-centre" else ""
     against = f"; runner-up {runner} ({runner_score:.1f})" if runner else ""
     texts = {
@@ -802,6 +848,7 @@ def _warning(query: str, match: _Match, runner: str, runner_score: float, parsed
         "provincial-centre": f"'{query}' read as the provincial centre of {d.province}: {d.name}",
         "phonetic": f"'{query}' read as {d.name} by sound (score {match.score:.1f}{against})",
         "fuzzy": f"'{query}' read as {d.name} (fuzzy score {match.score:.1f}{against})",
+        "partial-name": f"'{query}' read as {d.name}: the only district{where} whose name contains it",
     }
     return texts[match.method]
 
