@@ -672,10 +672,10 @@ class _Decision:
         self.texts = [query.text, *query.parts]
 
     def run(self) -> Resolution:
-        for found in (self._whole(), self._from_parts(), self._centre(), self._phonetic()):
+        for found in (self._whole(), self._from_parts(), self._centre()):
             if found:
                 return found
-        return self._fuzzy()
+        return self._weaker()
 
     # -- strong evidence --------------------------------------------------------------------
 
@@ -720,29 +720,23 @@ class _Decision:
 
     # -- weaker evidence --------------------------------------------------------------------
 
-    def _phonetic(self) -> Resolution | None:
-        found = _unique_districts(d for t in self.texts for d in self.r._phonetic(t, self.scope))
-        if len(found) != 1:
-            return None
+    def _weaker(self) -> Resolution:
+        """Fuzzy when clearly ahead; else a phonetic key or a partial name unique in the scope; else refused."""
         ranked = self.r._rank(self.texts, self.scope)
-        score = next((s for d, s in ranked if d is found[0]), FUZZY_MIN_SCORE)
-        runner = [(d, s) for d, s in ranked if d is not found[0]][:3]
-        match = _Match(found[0], "phonetic", round(max(score, FUZZY_MIN_SCORE), 1), self.query.text)
-        return self._checked_elsewhere(match, runner)
-
-    def _fuzzy(self) -> Resolution:
-        ranked = self.r._rank(self.texts, self.scope)
-        scores = [s for _, s in ranked]
-        if _confident(scores):
+        if _confident([s for _, s in ranked]):
             match = _Match(ranked[0][0], "fuzzy", round(ranked[0][1], 1), self.query.text)
             return self._checked_elsewhere(match, ranked[1:4])
+        phonetic = _unique_districts(d for t in self.texts for d in self.r._phonetic(t, self.scope))
         partial = _unique_districts(d for t in self.texts for d in self.r._partial(t, self.scope))
-        if len(partial) == 1:
-            score = next((s for d, s in ranked if d is partial[0]), 0.0)
-            runners = [(d, s) for d, s in ranked if d is not partial[0]][:3]
-            return self._checked_elsewhere(
-                _Match(partial[0], "partial-name", round(score, 1), self.query.text), runners
-            )
+        for method, found in (("phonetic", phonetic), ("partial-name", partial)):
+            if len(found) == 1:
+                score = next((s for d, s in ranked if d is found[0]), 0.0)
+                runners = [(d, s) for d, s in ranked if d is not found[0]][:3]
+                return self._checked_elsewhere(_Match(found[0], method, round(score, 1), self.query.text), runners)
+        return self._refused(ranked, partial)
+
+    def _refused(self, ranked: list[tuple[District, float]], partial: list[District]) -> Resolution:
+        """Nothing certain: another province's exact name, a conflict naming both, or the best candidates."""
         best = ranked[0][1] if ranked else 0.0
         if partial:
             ranked = [(d, s) for d, s in ranked if d in partial] + [(d, s) for d, s in ranked if d not in partial]
