@@ -246,3 +246,10 @@ def test_malformed_alias_table_is_an_error(tmp_path, text, expected):
 def _write(path, body):
     path.write_text(HEADER + body, encoding="utf-8")
     return path
+
+
+def test_province_in_the_name_that_contradicts_the_table_is_an_error(r):
+    res = r.resolve("Southland", "Baharak (Northland)")
+    assert not res.resolved
+    assert "Northland" in res.problem and "Southland" in res.problem
+    assert set(res.suggestions) == {"Baharak (Northland, XX0103)", "Baharak (Southland, XX0202)"}

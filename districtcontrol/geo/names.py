@@ -274,7 +274,7 @@ class Resolution:
     """The outcome of resolving one (province, district) pair, with the evidence for it.
 
     ``method`` is one of exact, normalised, alternative-name, dari-name, alias,
-    provincial-centre, phonetic, fuzzy, other-province or unresolved. ``warning`` (empty for
+    provincial-centre, fuzzy, phonetic, partial-name, other-province or unresolved. ``warning`` (empty for
     exact) says in a sentence how a name was read; ``problem`` why it was not.
     """
 
@@ -672,7 +672,7 @@ class _Decision:
         self.texts = [query.text, *query.parts]
 
     def run(self) -> Resolution:
-        for found in (self._whole(), self._from_parts(), self._centre()):
+        for found in (self._whole(), self._qualifier_conflict(), self._from_parts(), self._centre()):
             if found:
                 return found
         return self._weaker()
@@ -682,6 +682,22 @@ class _Decision:
     def _whole(self) -> Resolution | None:
         matches = self.r._strong(self.query.text, self.scope)
         return self._accept_strong(matches) if matches else None
+
+    def _qualifier_conflict(self) -> Resolution | None:
+        """A province written in the name that is not the table's province: an error naming both."""
+        named = [self.r.provinces[p] for p in self.query.provinces]
+        if self.scope is None or not named or self.scope in named:
+            return None
+        found = [m.district for p in named for part in self.query.parts for m in self.r._strong(part, p)]
+        found += [m.district for part in self.query.parts for m in self.r._strong(part, self.scope)]
+        if not found:
+            found = [d for scope in [*named, self.scope] for d, _ in self.r._rank(self.query.parts, scope)[:2]]
+        problem = (
+            f"'{self.district}' names the province {' or '.join(p.name for p in named)}, but the table says "
+            f"{self.scope.name}: correct one of them"
+        )
+        labels = tuple(d.label for d in _unique_districts(found))
+        return Resolution(self.province, self.district, "unresolved", 0.0, suggestions=labels, problem=problem)
 
     def _from_parts(self) -> Resolution | None:
         matches = [m for part in self.query.parts for m in self.r._strong(part, self.scope)]
