@@ -12,11 +12,13 @@ score, runner-up, warning):
 3. the parts of the name: parenthesised or slashed alternatives (``Yamgan (Girwan)``), a
    province named as qualifier (``BAHARAK (BADAKHSHAN)``), provincial-centre phrases
    (``province Center (Maimana)``, ``Markaz-e-Wilayat``) and a province's name used for its
-   capital; every part that matches must point at the same district;
-4. a phonetic key (consonant skeleton; k/q, z/dh, j/dj/zh, w/v and vowels folded) that is
+   capital; every part that matches must point at the same district, and a province named
+   in the text must be the table's;
+4. rapidfuzz on the normalised and phonetic keys, accepted only when high enough and clearly
+   ahead of the runner-up (numbers must agree: Yakawlang No 2 is not Yakawlang);
+5. a phonetic key (consonant skeleton; k/q, z/dh, j/dj/zh, w/v and vowels folded) that is
    unique in the province;
-5. rapidfuzz on the normalised and phonetic keys, accepted only when high enough and clearly
-   ahead of the runner-up.
+6. a partial name: the only district whose name contains all the query's words.
 
 A (near-)exact name in another province never wins silently: against a plausible candidate in
 the given province it is an error naming both; alone it resolves with a warning. Without a
