@@ -10,7 +10,7 @@ from districtcontrol import DistrictControlError
 from districtcontrol.geo.boundaries import locate_boundaries, read_boundaries
 from districtcontrol.geo.names import Resolution, Resolver
 
-MATCH_COLUMNS = ["pcode", "matched_district", "matched_province", "method", "score", "suggestions"]
+MATCH_COLUMNS = ["pcode", "matched_district", "matched_province", "method", "score", "warning", "suggestions"]
 
 
 def match_rows(rows: list[dict[str, str]], resolver: Resolver) -> list[dict[str, str]]:
@@ -30,6 +30,7 @@ def match_columns(res: Resolution) -> dict[str, str]:
         "matched_province": res.province,
         "method": res.method,
         "score": f"{res.score:g}",
+        "warning": res.warning or res.problem,
         "suggestions": "; ".join(res.suggestions),
     }
 
