@@ -46,11 +46,21 @@ def table_option(func):
 
 
 def legend_option(func):
+    func = aliases_option(func)
     return click.option(
         "--legend",
         type=click.Path(dir_okay=False, path_type=Path),
         default=None,
         help="Legend file (TOML) declaring the table's groups and statuses. Default: the shipped table's.",
+    )(func)
+
+
+def aliases_option(func):
+    return click.option(
+        "--aliases",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Your alias table (CSV, the columns of the shipped aliases.csv), tried before the shipped one.",
     )(func)
 
 
@@ -121,8 +131,17 @@ def population_options(func):
     return func
 
 
-def _load(table=None, legend=None, region="all", population=None, no_population=False, population_year=None, **files):
-    """Load a region with the options every loading command shares (table, legend, boundaries, population)."""
+def _load(
+    table=None,
+    legend=None,
+    aliases=None,
+    region="all",
+    population=None,
+    no_population=False,
+    population_year=None,
+    **files,
+):
+    """Load a region with the options every loading command shares (table, legend, aliases, boundaries, population)."""
     from districtcontrol.geo import load_control
 
     population = False if no_population else population
@@ -131,10 +150,22 @@ def _load(table=None, legend=None, region="all", population=None, no_population=
         files.pop("boundaries"),
         region,
         legend=legend,
+        aliases=aliases,
         population=population,
         population_year=population_year,
         **files,
     )
+
+
+def _report_names(data) -> None:
+    """Every name read other than exactly, one line each with its evidence, then the count."""
+    for line in data.name_decisions:
+        click.echo(f"  {line}", err=True)
+    for line in data.warnings:
+        click.echo(f"  note: {line}", err=True)
+    count = len(data.name_decisions)
+    if count:
+        click.echo(f"{count} row(s) with names read other than exactly (shown above with their evidence).", err=True)
 
 
 def _exit_cleanly_on_sigterm() -> None:
@@ -224,7 +255,7 @@ def match(table, boundaries, name_field, province_field, pcode_field) -> None:
     help="Also check that every name resolves (needs the boundaries).",
 )
 @handle_errors
-def validate(table, legend, names, **files) -> None:
+def validate(table, legend, aliases, names, **files) -> None:
     """Check a control table and report every problem at once (file, line, column, fix).
 
     TABLE defaults to the shipped table. Exits 2 if there is any problem.
@@ -234,7 +265,7 @@ def validate(table, legend, names, **files) -> None:
 
     records = read_table(table, read_legend(legend))
     if names:
-        _load(table, legend, no_population=True, **files)
+        _report_names(_load(table, legend, aliases, no_population=True, **files))
     click.echo(f"{table or 'shipped table'}: {len(records)} rows, no problems.")
 
 
@@ -338,6 +369,7 @@ def build(out, formats, self_contained, tiles, embed, title, subtitle, credit, j
     chosen = parse_formats(formats)
     _exit_cleanly_on_sigterm()
     data = _load(**load)
+    _report_names(data)
     for group in groups_without_records(data):
         click.echo(f"No map for {data.legend.group_label(group)} ({group}): it has no record in this region.", err=True)
     total = len(planned_outputs(data, chosen, embed))

@@ -39,7 +39,9 @@ class ControlData:
     each name was resolved, ``notes`` the province-level statements, ``legend`` the table's
     groups and statuses, ``boundaries`` the boundary file in use, ``population`` the
     estimates used (None when absent), ``warnings`` what the user should know about how the
-    table was read (names placed in another province than the table gives). Drawing state lives in
+    table was read (names placed in another province than the table gives),
+    ``name_decisions`` one line per name read other than exactly, with its evidence (file
+    and line, method, score, runner-up or alias). Drawing state lives in
     :func:`districtcontrol.maps.prepare_region`.
     """
 
@@ -54,6 +56,7 @@ class ControlData:
     provinces: tuple[str, ...] = ()
     population: PopulationUse | None = None
     warnings: tuple[str, ...] = ()
+    name_decisions: tuple[str, ...] = ()
 
     @property
     def population_credit(self) -> str:
@@ -71,13 +74,15 @@ def load_control(
     pcode_field: str | None = None,
     records: list[Record] | None = None,
     legend: Legend | str | Path | None = None,
+    aliases: str | Path | list[str | Path] | None = None,
     population: str | Path | bool | None = None,
     population_year: int | None = None,
 ) -> ControlData:
     """Read a control table and the boundaries, resolve every name and join them for a region.
 
     ``legend`` is a :class:`~districtcontrol.data.legend.Legend` or the path of a legend
-    file (default: the shipped table's). ``population``: the path of the statistics office's
+    file (default: the shipped table's). ``aliases``: your alias file(s), same columns as the
+    shipped ``aliases.csv``, tried before it. ``population``: the path of the statistics office's
     estimates, ``False`` for none, or None to use them when they can be found (environment
     variable, cache or download). ``population_year`` (a solar year such as 1395) overrides
     the default, the estimate year containing the table's latest date. Raises
@@ -86,11 +91,13 @@ def load_control(
     """
     legend = legend if isinstance(legend, Legend) else read_legend(legend)
     table_path = Path(table) if table else default_table_path()
+    table_label = "shipped control.csv" if table_path == default_table_path() else str(table_path)
     records = records if records is not None else read_table(table_path, legend)
     source, all_districts = load_boundaries(
         boundaries, name_field=name_field, province_field=province_field, pcode_field=pcode_field
     )
-    resolver = Resolver.from_frame(all_districts)
+    alias_files = [aliases] if isinstance(aliases, str | Path) else list(aliases or [])
+    resolver = Resolver.from_frame(all_districts, alias_files=alias_files)
     resolved = resolve_records(records, resolver, str(table_path))
     recorded = {r.resolution.province_pcode for r in resolved}
     provinces = tuple(region_provinces(region, resolver, recorded))
@@ -103,6 +110,7 @@ def load_control(
     in_region = country[country["province_pcode"].isin(provinces)].reset_index(drop=True)
     notes = [n for n in province_notes(resolved) if n.province_pcode in provinces]
     warnings = tuple(_moved_districts(resolved, resolver))
+    decisions = tuple(_name_decisions(resolved, resolver, table_label))
     return ControlData(
         in_region,
         resolved,
@@ -115,7 +123,22 @@ def load_control(
         provinces,
         people and people[1],
         warnings,
+        decisions,
     )
+
+
+def _name_decisions(resolved: list[ResolvedRecord], resolver: Resolver, where: str):
+    """One line per row whose names were read other than exactly: what was written, what it became, and why."""
+    for r in resolved:
+        rec, res = r.record, r.resolution
+        notes = []
+        if res.warning:
+            notes.append(res.warning)
+        named = resolver.resolve_province(rec.province)[:2] if rec.province else (None, "")
+        if named[0] is not None and named[1] != "exact":
+            notes.append(f"province '{rec.province}' read as {named[0].name} ({named[1]})")
+        if notes:
+            yield f"{where}:{rec.line}: " + "; ".join(notes)
 
 
 def _moved_districts(resolved: list[ResolvedRecord], resolver: Resolver):

@@ -45,9 +45,15 @@ footer { margin-top: 24px; font-size: 13px; color: #444; }
 {% for note in summary_notes %}<p>{{ note }}</p>
 {% endfor %}<p>{{ population_credit }}</p>
 <h2>Rows of the table</h2>
-<table><tr><th>Line</th><th>Group</th><th>As written</th><th>Mapped to</th><th>Status</th><th>Date</th><th>Endnote</th><th>Note</th></tr>
+<table><tr><th>Line</th><th>Group</th><th>As written</th><th>Mapped to</th><th>Status</th><th>Date</th><th>{{ source_label }}</th><th>Note</th></tr>
 {%- for r in records %}<tr><td>{{ r.line }}</td><td>{{ r.group }}</td><td>{{ r.written }}</td><td>{{ r.mapped }}</td><td>{{ r.status }}</td><td>{{ r.date }}</td><td>{{ r.source }}</td><td>{{ r.note }}</td></tr>{% endfor %}</table>
 <p>{{ boundary_credit }}</p>
+<h2>How names were matched</h2>
+{% if decisions %}<p>Every name of the table read other than exactly, with its evidence ({{ decisions|length }}); every other name matched the boundary file exactly.</p>
+<ul>{% for line in decisions %}<li>{{ line }}</li>{% endfor %}</ul>
+{%- else %}<p>Every name of the table matched the boundary file exactly.</p>{% endif %}
+{% for line in warnings %}<p>{{ line }}</p>
+{% endfor %}
 <footer><p>{{ text.attribution }}</p></footer>
 </body>
 </html>
@@ -81,6 +87,9 @@ def index_page(region, summary, captions=None) -> str:
             lead=lead_sentences(summary, region),
             caveat=CAVEAT,
             population_credit=region.data.population_credit,
+            decisions=region.data.name_decisions,
+            source_label=region.legend.source_label[:1].upper() + region.legend.source_label[1:],
+            warnings=region.data.warnings,
             records=_record_rows(region.data.records, region.legend),
             boundary_credit=ATTRIBUTION,
         )
