@@ -40,11 +40,29 @@ def handle_errors(func):
 
 
 def table_option(func):
+    return date_format_option(
+        click.option(
+            "--table",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            help="Control table CSV (group,province,district,status,date,source,note). Default: the shipped table.",
+        )(func)
+    )
+
+
+def date_format_option(func):
+    """``--date-format``, kept on the click context so every command's ``_load`` reads the table with it."""
+
+    def remember(ctx, _param, value):
+        ctx.meta["date_format"] = value
+        return value
+
     return click.option(
-        "--table",
-        type=click.Path(dir_okay=False, path_type=Path),
+        "--date-format",
         default=None,
-        help="Control table CSV (group,province,district,status,date,source,note). Default: the shipped table.",
+        expose_value=False,
+        callback=remember,
+        help="How the table writes dates, in strftime codes such as %m/%d/%Y (default: ISO 8601, YYYY-MM-DD).",
     )(func)
 
 
@@ -74,11 +92,20 @@ def region_option(func):
     return click.option("--region", default="north", show_default=True, help=REGION_HELP)(func)
 
 
-def _load(table, boundaries, region, name_field, province_field, pcode_field):
+def _load(table, boundaries, region, name_field, province_field, pcode_field, records=None):
+    from districtcontrol.data import read_table
     from districtcontrol.geo import load_control
 
+    if records is None:  # the table is read once: it may be a pipe such as /dev/stdin
+        records = read_table(table, date_format=click.get_current_context().meta.get("date_format"))
     return load_control(
-        table, boundaries, region, name_field=name_field, province_field=province_field, pcode_field=pcode_field
+        table,
+        boundaries,
+        region,
+        name_field=name_field,
+        province_field=province_field,
+        pcode_field=pcode_field,
+        records=records,
     )
 
 
@@ -138,6 +165,7 @@ def match(table, boundaries, name_field, province_field, pcode_field) -> None:
 @main.command()
 @click.argument("table", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @boundary_options
+@date_format_option
 @click.option(
     "--names/--no-names",
     default=True,
@@ -150,11 +178,19 @@ def validate(table, boundaries, name_field, province_field, pcode_field, names) 
 
     TABLE defaults to the shipped table. Exits 2 if there is any problem.
     """
-    from districtcontrol.data import read_table
+    from districtcontrol.data import default_table_path, read_table
+    from districtcontrol.geo.join import resolve_names
 
-    records = read_table(table)
+    records = read_table(table, date_format=click.get_current_context().meta.get("date_format"))
     if names:
-        _load(table, boundaries, "all", name_field, province_field, pcode_field)
+        resolve_names(
+            records,
+            str(table or default_table_path()),
+            boundaries,
+            name_field=name_field,
+            province_field=province_field,
+            pcode_field=pcode_field,
+        )
     click.echo(f"{table or 'shipped table'}: {len(records)} rows, no problems.")
 
 
