@@ -32,8 +32,10 @@ class SyntaxProblem:
     suggestion: str
 
 
-def read_limited(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
-    """Read a file once (it may be a pipe such as /dev/stdin), refusing one larger than ``max_bytes``."""
+def read_limited(path: str | Path, max_bytes: int | None = None) -> bytes:
+    """Read a file once (it may be a pipe such as /dev/stdin), refusing one larger than ``max_bytes``
+    (default :data:`MAX_FILE_BYTES`) without reading further: /dev/zero is refused, not a memory error."""
+    max_bytes = max_bytes or MAX_FILE_BYTES
     try:
         with open(path, "rb") as fh:
             data = fh.read(max_bytes + 1)
