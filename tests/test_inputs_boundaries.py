@@ -307,3 +307,13 @@ def test_a_cache_path_that_is_a_file_is_a_clear_error(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["boundaries"])
     assert result.exit_code == 2
     assert f"{blocker} is a file" in result.output
+
+
+def test_names_from_the_file_are_shown_escaped(tmp_path):
+    path = districts_file(tmp_path, ROW, codes=["AF0101", "AF0101", "AF0103"])
+    frame = gpd.read_file(path)
+    frame["ADM2_EN"] = ["Bad\x1b[2J", "Other", "Third"]
+    frame.to_file(tmp_path / "escape.gpkg")
+    with pytest.raises(DistrictControlError) as info:
+        read_boundaries(tmp_path / "escape.gpkg")
+    assert "\x1b" not in str(info.value) and "Bad\\x1b[2J" in str(info.value)

@@ -24,6 +24,7 @@ from functools import cached_property
 from pathlib import Path
 
 from districtcontrol import DistrictControlError
+from districtcontrol._csv import printable
 
 ENV_PATH = "DISTRICTCONTROL_BOUNDARIES"
 ENV_URL = "DISTRICTCONTROL_BOUNDARIES_URL"
@@ -346,14 +347,14 @@ def _standardise(raw, path: Path, overrides: dict[str, str | None]):
         wanted = overrides.get(std)
         if wanted and wanted not in raw.columns:
             raise DistrictControlError(
-                f"the file has no column '{wanted}'; columns are: {', '.join(map(str, raw.columns))}", str(path)
+                f"the file has no column '{wanted}'; columns are: {_listed(raw.columns)}", str(path)
             )
         found = _source_column(raw, std, wanted)
         columns[std] = raw[found].astype("string").fillna("").str.strip() if found else None
     if columns["district"] is None:
         raise DistrictControlError(
             "cannot find the district name column (tried ADM2_EN, shapeName). Name it with --name-field, "
-            f"and the province with --province-field. Columns are: {', '.join(map(str, raw.columns))}",
+            f"and the province with --province-field. Columns are: {_listed(raw.columns)}",
             str(path),
         )
     frame = gpd.GeoDataFrame(
@@ -501,8 +502,12 @@ def _check_overlaps(frame, path: Path) -> None:
         )
 
 
+def _listed(columns) -> str:
+    return ", ".join(printable(c) for c in columns)
+
+
 def _names(frame, positions, limit: int = 10) -> str:
     """'District (Province)' for the rows at ``positions``, at most ``limit`` of them."""
     rows = frame.iloc[list(positions)[:limit]]
-    names = ", ".join(f"{d} ({p})" for d, p in zip(rows["district"], rows["province"]))
+    names = ", ".join(printable(f"{d} ({p})") for d, p in zip(rows["district"], rows["province"]))
     return names + (f" and {len(positions) - limit} more" if len(positions) > limit else "")
