@@ -48,25 +48,25 @@ def test_shared_pcodes_are_refused_naming_the_districts(tmp_path):
     with pytest.raises(DistrictControlError) as info:
         read_boundaries(path)
     message = str(info.value)
-    assert "'AF0101' by District 0 (Kunduz), District 1 (Kunduz)" in message
+    assert "'AF0101' to District 0 (Kunduz), District 1 (Kunduz)" in message
     assert "--pcode-field" in message
 
 
 def test_a_pcode_field_shared_by_districts_is_refused(tmp_path):
-    with pytest.raises(DistrictControlError, match="'AF19' by District 0 .*District 2"):
+    with pytest.raises(DistrictControlError, match="'AF19' to District 0 .*District 2"):
         read_boundaries(districts_file(tmp_path, ROW), pcode_field="ADM1_PCODE")
 
 
 def test_empty_pcodes_are_refused_naming_the_districts(tmp_path):
     path = districts_file(tmp_path, ROW, REF=["x", None, ""])
     with pytest.raises(
-        DistrictControlError, match=r"column 'REF' is empty for 2 district\(s\): District 1 .*District 2"
+        DistrictControlError, match=r"column 'REF' gives no P-code to 2 district\(s\): District 1 .*District 2"
     ):
         read_boundaries(path, pcode_field="REF")
 
 
 @pytest.mark.integration
-@pytest.mark.parametrize(("field", "needle"), [("ADM2_REF", "is empty for"), ("ADM1_PCODE", "the same code")])
+@pytest.mark.parametrize(("field", "needle"), [("ADM2_REF", "gives no P-code"), ("ADM1_PCODE", "the same P-code")])
 def test_real_file_with_a_wrong_pcode_field_is_refused(real_boundaries, field, needle):
     with pytest.raises(DistrictControlError, match=needle):
         read_boundaries(real_boundaries, pcode_field=field)

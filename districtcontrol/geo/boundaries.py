@@ -451,19 +451,23 @@ def _check_codes(frame, path: Path, column: str | None) -> None:
     """Every district needs its own P-code: an empty or shared one would colour the wrong districts."""
     if column is None:
         return  # codes were numbered by the reader
-    how = f"choose a column with one code per district (--pcode-field); column '{column}'"
+    fix = "; choose a column with one code per district with --pcode-field"
     codes = frame["pcode"]
     empty = [i for i, code in enumerate(codes) if not code]
     if empty:
-        raise DistrictControlError(f"{how} is empty for {len(empty)} district(s): {_names(frame, empty)}", str(path))
+        raise DistrictControlError(
+            f"column '{column}' gives no P-code to {len(empty)} district(s): {_names(frame, empty)}{fix}", str(path)
+        )
     positions: dict[str, list[int]] = {}
     for i, code in enumerate(codes):
         positions.setdefault(code, []).append(i)
     shared = {code: where for code, where in positions.items() if len(where) > 1}
     if shared:
-        listed = "; ".join(f"'{code}' by {_names(frame, where)}" for code, where in list(shared.items())[:5])
+        listed = "; ".join(f"'{code}' to {_names(frame, where)}" for code, where in list(shared.items())[:5])
         more = f" (and {len(shared) - 5} more codes)" if len(shared) > 5 else ""
-        raise DistrictControlError(f"{how} gives the same code to several districts: {listed}{more}", str(path))
+        raise DistrictControlError(
+            f"column '{column}' gives the same P-code to several districts: {listed}{more}{fix}", str(path)
+        )
 
 
 def _check_overlaps(frame, path: Path) -> None:
