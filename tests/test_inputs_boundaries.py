@@ -139,15 +139,19 @@ def test_too_many_features_are_refused_before_any_geometry_is_read(tmp_path, mon
         read_boundaries(path)
 
 
-def test_an_archive_that_unpacks_too_large_is_refused(tmp_path, monkeypatch):
+def test_a_file_too_large_to_be_boundaries_is_refused(tmp_path, monkeypatch):
     import zipfile
 
     path = tmp_path / "big.zip"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("d.geojson", " " * 200_000)
     monkeypatch.setattr(bnd, "MAX_UNCOMPRESSED_BYTES", 100_000)
-    with pytest.raises(DistrictControlError, match="unpacks to"):
+    with pytest.raises(DistrictControlError, match="is 0.2 MB \\(unpacked\\), more than"):
         read_boundaries(path)
+    plain = tmp_path / "big.geojson"
+    plain.write_text(" " * 200_000)
+    with pytest.raises(DistrictControlError, match="more than district boundaries take"):
+        read_boundaries(plain)
 
 
 # -- which file, and its attribution -----------------------------------------------------------------

@@ -313,13 +313,14 @@ def _check_size(path: Path) -> None:
 
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-        if unpacked > MAX_UNCOMPRESSED_BYTES:
-            raise DistrictControlError(
-                f"the archive unpacks to {unpacked / 2**20:,.0f} MB, more than district boundaries take; "
-                "is it the right file?",
-                str(path),
-            )
+            size = sum(member.file_size for member in archive.infolist())
+    else:
+        size = path.stat().st_size
+    if size > MAX_UNCOMPRESSED_BYTES:
+        raise DistrictControlError(
+            f"the file is {size / 2**20:,.1f} MB (unpacked), more than district boundaries take; is it the right file?",
+            str(path),
+        )
     try:
         features = pyogrio.read_info(path)["features"]
         if features < 0:
