@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from operator import itemgetter
@@ -27,7 +28,15 @@ from pathlib import Path
 from typing import Any
 
 from districtcontrol import DistrictControlError
-from districtcontrol._csv import RowReader, column_key, decode_utf8, duplicate_columns, printable, read_limited
+from districtcontrol._csv import (
+    RowReader,
+    SyntaxProblem,
+    column_key,
+    decode_utf8,
+    duplicate_columns,
+    printable,
+    read_limited,
+)
 
 GROUPS = ("taliban", "is", "imu")
 GROUP_LABELS = {"taliban": "Taliban", "is": "Islamic State (IS)", "imu": "IMU"}
@@ -131,24 +140,24 @@ def validate_table(table: TableInput = None, *, date_format: str | None = None) 
 
 def _parse(table: TableInput, date_format: str | None) -> tuple[list[Record], list[Problem]]:
     _check_date_format(date_format)
-    name, header, rows, read_problems = _open(table)
-    if read_problems:
-        return [], read_problems
-    problems = _check_header(name, header)
+    source = _open(table)
+    if source.refused:
+        return [], source.refused
+    problems = _check_header(source.name, source.header)
     if problems:
         return [], problems
-    check = _RowChecker(name, header, date_format)
+    check = _RowChecker(source.name, source.header, date_format)
     records: list[Record] = []
     with _no_garbage_collection():
-        for line, row in rows:
+        for line, row in source.rows:
             record = check(line, row)
             if record:
                 records.append(record)
-    problems = check.problems + [Problem(name, p.line, None, p.message, p.suggestion) for p in _syntax_problems(rows)]
+    problems = check.problems + [Problem(source.name, p.line, None, p.message, p.suggestion) for p in source.syntax]
     problems.sort(key=lambda p: p.line or 0)
     if not check.rows and not problems:
-        return [], [Problem(name, 1, None, "the table has a header but no rows", "add at least one row")]
-    problems.extend(_check_consistency(name, records))
+        return [], [Problem(source.name, 1, None, "the table has a header but no rows", "add at least one row")]
+    problems.extend(_check_consistency(source.name, records))
     return records, problems
 
 
@@ -165,55 +174,49 @@ def _no_garbage_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _syntax_problems(rows: Iterable) -> list:
-    return list(getattr(rows, "problems", ()))
+@dataclass
+class _Source:
+    """A table being read: its name in messages, header, numbered rows (read lazily), the CSV syntax
+    problems found while reading them, and the problems that stopped reading before any row."""
+
+    name: str
+    header: list[str] = field(default_factory=list)
+    rows: Iterable[tuple[int, list[str]]] = ()
+    syntax: list[SyntaxProblem] = field(default_factory=list)
+    refused: list[Problem] = field(default_factory=list)
 
 
-def _open(table: TableInput) -> tuple[str, list[str], Iterable[tuple[int, list[str]]], list[Problem]]:
-    """(name, header, numbered rows, problems that stop reading) for any kind of table input."""
-    if table is None or isinstance(table, str | Path):
+def _open(table: TableInput) -> _Source:
+    if table is None or isinstance(table, str | os.PathLike):
         return _open_csv(Path(table) if table else default_table_path())
     if hasattr(table, "columns") and hasattr(table, "itertuples"):
         header = [str(c) for c in table.columns]
         rows = ([_cell(v) for v in values] for values in table.itertuples(index=False, name=None))
-        return "DataFrame", header, enumerate(rows, start=1), []
+        return _Source("DataFrame", header, enumerate(rows, start=1))
     if isinstance(table, list | tuple) and all(isinstance(row, Mapping) for row in table):
         header = list(dict.fromkeys(str(k) for row in table for k in row))
         rows = ([_cell(row.get(h, "")) for h in header] for row in table)
-        return "rows", header, enumerate(rows, start=1), []
+        return _Source("rows", header, enumerate(rows, start=1))
     kind = type(table).__name__
     raise DistrictControlError(f"a table is a path, a pandas DataFrame or a list of dicts, not a {kind}")
 
 
-def _open_csv(path: Path) -> tuple[str, list[str], Iterable[tuple[int, list[str]]], list[Problem]]:
+def _open_csv(path: Path) -> _Source:
     name = str(path)
     empty = Problem(name, None, None, "the file is empty", f"start with the header {','.join(COLUMNS)}")
     try:
         text = decode_utf8(read_limited(path), name)
     except DistrictControlError as exc:
-        return name, [], [], [Problem(name, exc.line, None, exc.message)]
+        return _Source(name, refused=[Problem(name, exc.line, None, exc.message)])
     if not text.strip():
-        return name, [], [], [empty]
+        return _Source(name, refused=[empty])
     reader = RowReader(text)
     rows = iter(reader)
     first = next(rows, None)
     if first is None:
-        return name, [], [], [Problem(name, p.line, None, p.message, p.suggestion) for p in reader.problems] or [empty]
-    return name, first[1], _RowsWithProblems(rows, reader), []
-
-
-class _RowsWithProblems:
-    """The remaining rows of a :class:`RowReader`, exposing its syntax problems once read."""
-
-    def __init__(self, rows: Iterator[tuple[int, list[str]]], reader: RowReader):
-        self._rows, self._reader = rows, reader
-
-    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
-        return self._rows
-
-    @property
-    def problems(self):
-        return self._reader.problems
+        syntax = [Problem(name, p.line, None, p.message, p.suggestion) for p in reader.problems]
+        return _Source(name, refused=syntax or [empty])
+    return _Source(name, first[1], rows, reader.problems)
 
 
 def _cell(value: object) -> str:
