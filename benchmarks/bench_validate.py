@@ -10,6 +10,10 @@ one row per group, district and day, 2,000 distinct sources, some districts spel
 case or by their alternative names), then runs ``validate --no-names`` (the table alone) and
 ``validate`` (every name resolved and joined), each in a new process, and prints the wall time
 and the peak resident memory of each. The goal: 1,000,000 rows in at most 10 s and 1 GB.
+
+Measured on 2 shared cores, 1,000,000 rows (56 MB): before, 15.1 s and 1,595 MB without names,
+66.1 s and 2,185 MB with them (sources merged by a quadratic list search, every row kept as
+lists of strings, five sorts per district); now 5.5 s and 488 MB, and 7.9 s and 631 MB.
 """
 
 from __future__ import annotations
