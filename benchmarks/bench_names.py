@@ -346,7 +346,7 @@ def print_score(name: str, score: Score) -> None:
 def time_rows(frame, cases: list[Case]) -> None:
     """100,000 rows drawn from the corpora, and the match of the population table, each with a new resolver."""
     from districtcontrol.geo import Resolver
-    from districtcontrol.geo.matching import match_rows
+    from districtcontrol.geo.names import match_rows
 
     pool = [{"province": c.province, "district": c.district} for c in cases]
     rows = [pool[i % len(pool)] for i in range(100_000)]

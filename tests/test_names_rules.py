@@ -7,8 +7,7 @@ import pandas as pd
 import pytest
 
 from districtcontrol import DistrictControlError
-from districtcontrol.geo.matching import MATCH_COLUMNS, match_columns
-from districtcontrol.geo.names import Resolver, load_aliases, normalise
+from districtcontrol.geo.names import MATCH_COLUMNS, Resolver, load_aliases, match_columns, normalise
 
 # (pcode, district, Dari name, province, province P-code, alternative names)
 DISTRICTS = [

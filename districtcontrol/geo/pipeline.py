@@ -65,7 +65,7 @@ class ControlData:
 
 
 def load_control(
-    table: str | Path | None = None,
+    table=None,
     boundaries: str | Path | None = None,
     region: str = "north",
     *,
@@ -73,6 +73,7 @@ def load_control(
     province_field: str | None = None,
     pcode_field: str | None = None,
     records: list[Record] | None = None,
+    date_format: str | None = None,
     legend: Legend | str | Path | None = None,
     aliases: str | Path | list[str | Path] | None = None,
     population: str | Path | bool | None = None,
@@ -80,6 +81,9 @@ def load_control(
 ) -> ControlData:
     """Read a control table and the boundaries, resolve every name and join them for a region.
 
+    ``table`` is a path (default: the shipped table), a pandas DataFrame or a list of dicts
+    with the table's columns; ``date_format`` (strftime, e.g. ``%m/%d/%Y``) reads dates that
+    are not ISO 8601.
     ``legend`` is a :class:`~districtcontrol.data.legend.Legend` or the path of a legend
     file (default: the shipped table's). ``aliases``: your alias file(s), same columns as the
     shipped ``aliases.csv``, tried before it. ``population``: the path of the statistics office's
@@ -90,15 +94,15 @@ def load_control(
     anything is written.
     """
     legend = legend if isinstance(legend, Legend) else read_legend(legend)
-    table_path = Path(table) if table else default_table_path()
-    table_label = "shipped control.csv" if table_path == default_table_path() else str(table_path)
-    records = records if records is not None else read_table(table_path, legend)
+    table_path, table_label = _table_names(table)
+    if records is None:
+        records = read_table(table if table_path is None else table_path, date_format=date_format, legend=legend)
     source, all_districts = load_boundaries(
         boundaries, name_field=name_field, province_field=province_field, pcode_field=pcode_field
     )
     alias_files = [aliases] if isinstance(aliases, str | Path) else list(aliases or [])
     resolver = Resolver.from_frame(all_districts, alias_files=alias_files)
-    resolved = resolve_records(records, resolver, str(table_path))
+    resolved = resolve_records(records, resolver, table_label)
     recorded = {r.resolution.province_pcode for r in resolved}
     provinces = tuple(region_provinces(region, resolver, recorded))
     country = join_control(all_districts, resolved, legend.group_keys)
@@ -127,6 +131,28 @@ def load_control(
     )
 
 
+def check_names(
+    records: list[Record],
+    label: str,
+    boundaries: str | Path | None = None,
+    *,
+    aliases: str | Path | None = None,
+    name_field: str | None = None,
+    province_field: str | None = None,
+    pcode_field: str | None = None,
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Resolve a table's names without joining (what ``validate`` does): (name decisions, warnings).
+
+    Raises :class:`districtcontrol.data.TableError` naming every row that does not resolve.
+    """
+    _, frame = load_boundaries(
+        boundaries, name_field=name_field, province_field=province_field, pcode_field=pcode_field
+    )
+    resolver = Resolver.from_frame(frame, alias_files=[aliases] if aliases else [])
+    resolved = resolve_records(records, resolver, label)
+    return tuple(_name_decisions(resolved, resolver, label)), tuple(_moved_districts(resolved, resolver))
+
+
 def _name_decisions(resolved: list[ResolvedRecord], resolver: Resolver, where: str):
     """One line per row whose names were read other than exactly: what was written, what it became, and why."""
     for r in resolved:
@@ -153,6 +179,15 @@ def _moved_districts(resolved: list[ResolvedRecord], resolver: Resolver):
                 f"line {rec.line}: the table places {rec.district} in {rec.province}; the boundary file has it in "
                 f"{res.province} ({res.pcode}), where it is counted."
             )
+
+
+def _table_names(table) -> tuple[Path | None, str]:
+    """(path of the table, how messages name it); rows given in code have no path."""
+    if table is None:
+        return default_table_path(), f"shipped {default_table_path().name}"
+    if isinstance(table, str | Path):
+        return Path(table), str(table)
+    return None, "DataFrame" if hasattr(table, "columns") else "rows"
 
 
 def latest_date(records: list[Record]) -> dt.date | None:
