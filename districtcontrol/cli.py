@@ -236,17 +236,17 @@ def main() -> None:
 @handle_errors
 def boundaries(boundaries, name_field, province_field, pcode_field) -> None:
     """Show the boundary file in use: path, checksum, counts and attribution."""
-    from districtcontrol.geo.boundaries import ATTRIBUTION, file_sha256, load_boundaries
+    from districtcontrol.geo.boundaries import load_boundaries
 
     source, frame = load_boundaries(
         boundaries, name_field=name_field, province_field=province_field, pcode_field=pcode_field
     )
     click.echo(f"file:        {source.path}")
     click.echo(f"found by:    {source.origin}")
-    click.echo(f"sha256:      {file_sha256(source.path)}")
+    click.echo(f"sha256:      {source.sha256}")
     click.echo(f"districts:   {len(frame)}")
     click.echo(f"provinces:   {frame['province_pcode'].nunique()}")
-    click.echo(f"attribution: {ATTRIBUTION}")
+    click.echo(f"attribution: {source.attribution}")
 
 
 @main.command()

@@ -72,7 +72,6 @@ def _environment():
 
 def index_page(region, summary, captions=None) -> str:
     """The HTML of ``index.html`` for a prepared region and its summary."""
-    from districtcontrol.geo.boundaries import ATTRIBUTION
     from districtcontrol.maps.interactive import map_text
 
     maps = [{"name": name, "title": map_text(region, name, captions).title} for name in _view.map_names(region)]
@@ -91,7 +90,7 @@ def index_page(region, summary, captions=None) -> str:
             source_label=region.legend.source_label[:1].upper() + region.legend.source_label[1:],
             warnings=region.data.warnings,
             records=_record_rows(region.data.records, region.legend),
-            boundary_credit=ATTRIBUTION,
+            boundary_credit=region.data.boundaries.attribution,
         )
     )
 
