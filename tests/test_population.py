@@ -453,3 +453,12 @@ def test_without_population_every_output_says_so(tmp_path, real_boundaries):
     build(data, tmp_path, ("html",))
     assert "people" not in (tmp_path / "combined.html").read_text(encoding="utf-8")
     assert "Population: not available" in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+def test_summary_csv_cells_a_spreadsheet_would_run_are_neutralised(tiny_districts):
+    districts, people = _summary_input(tiny_districts)
+    districts["province"] = '=HYPERLINK("http://x")'
+    summary = summary_table(districts, groups=GROUPS, statuses=STATUSES, population=people)
+    rows = list(csv.DictReader(io.StringIO(format_summary(summary, "csv"))))
+    provinces = {r["unit"] for r in rows if r["level"] == "province"}
+    assert provinces == {'\'=HYPERLINK("http://x")'}
