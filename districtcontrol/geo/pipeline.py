@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,12 +156,13 @@ def check_names(
 
 def _name_decisions(resolved: list[ResolvedRecord], resolver: Resolver, where: str):
     """One line per row whose names were read other than exactly: what was written, what it became, and why."""
+    provinces = functools.lru_cache(maxsize=None)(lambda name: resolver.resolve_province(name)[:2])
     for r in resolved:
         rec, res = r.record, r.resolution
         notes = []
         if res.warning:
             notes.append(res.warning)
-        named = resolver.resolve_province(rec.province)[:2] if rec.province else (None, "")
+        named = provinces(rec.province) if rec.province else (None, "")
         if named[0] is not None and named[1] != "exact":
             notes.append(f"province '{rec.province}' read as {named[0].name} ({named[1]})")
         if notes:
@@ -169,11 +171,12 @@ def _name_decisions(resolved: list[ResolvedRecord], resolver: Resolver, where: s
 
 def _moved_districts(resolved: list[ResolvedRecord], resolver: Resolver):
     """A warning for every row whose district the boundary file places in another province than the row names."""
+    provinces = functools.lru_cache(maxsize=None)(lambda name: resolver.resolve_province(name)[0])
     for r in resolved:
         rec, res = r.record, r.resolution
         if not rec.district or not rec.province or not res.resolved:
             continue
-        named = resolver.resolve_province(rec.province)[0]
+        named = provinces(rec.province)
         if named is not None and named.pcode != res.province_pcode:
             yield (
                 f"line {rec.line}: the table places {rec.district} in {rec.province}; the boundary file has it in "
