@@ -208,7 +208,7 @@ def _population(population, year: int | None, all_districts, records):
     they are left out, with a warning, when they cannot be joined to this boundary file.
     """
     from districtcontrol import DistrictControlError
-    from districtcontrol.geo.population import find_population, load_population
+    from districtcontrol.geo.population import find_population
 
     if population is False:
         return None
@@ -217,7 +217,7 @@ def _population(population, year: int | None, all_districts, records):
     if found is None:
         return None
     try:
-        estimates = load_population(found.path, boundaries_frame=all_districts)
+        estimates = _estimates(found.path, all_districts, year, latest_date(records))
     except DistrictControlError as exc:
         if asked:
             raise
@@ -225,6 +225,16 @@ def _population(population, year: int | None, all_districts, records):
         return None
     year, why = _choose_year(estimates, year, latest_date(records))
     return estimates.by_pcode(year), PopulationUse(year, estimates.attribution(year), why)
+
+
+def _estimates(path, all_districts, asked: int | None, date: dt.date | None):
+    """The estimates joined for the year a map needs only (one year joins in a fraction of all sixteen)."""
+    from districtcontrol.geo.population import load_population, read_population_years, solar_year
+
+    years = read_population_years(path)
+    wanted = asked if asked is not None else (solar_year(date) if date else None)
+    one = wanted if wanted in years else None
+    return load_population(path, boundaries_frame=all_districts, year=one)
 
 
 def _choose_year(estimates, asked: int | None, date: dt.date | None) -> tuple[int, str]:

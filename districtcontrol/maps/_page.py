@@ -31,7 +31,8 @@ footer { margin-top: 24px; font-size: 13px; color: #444; }
 <body>
 <h1>{{ text.title }}</h1>
 {% for line in lead %}<p class="lead">{{ line }}</p>
-{% endfor %}{% if text.subtitle %}<p class="source">{{ text.subtitle }}</p>
+{% endfor %}{% if lead %}<p class="source">{{ caveat }}</p>
+{% endif %}{% if text.subtitle %}<p class="source">{{ text.subtitle }}</p>
 {% endif %}{% for note in text.notes %}<p class="source"><em>{{ note }}</em></p>
 {% endfor %}
 {% for m in maps %}<h2>{{ m.title }}</h2>
