@@ -140,7 +140,18 @@ def series(tmp_path_factory, official, real_boundaries) -> Series:
     control = {pc: progression(rng, always=i % 60 == 0) for i, pc in enumerate(chosen)}
     path = tmp_path_factory.mktemp("series") / "series.csv"
     lines = write_series(path, written, control)
+    check_shape(Series(path, written, control, lines, official))
     return Series(path, written, control, lines, official)
+
+
+def check_shape(series: Series) -> None:
+    """The generated series has the shape the tests rely on: many respellings, growth, flips back."""
+    respelled = [pc for pc, name in series.written.items() if name != series.official[pc][0]]
+    taken = [sum(values[t] for values in series.control.values()) for t in range(len(DATES))]
+    flipped = [pc for pc, values in series.control.items() if any(a > b for a, b in zip(values, values[1:]))]
+    assert len(series.written) == DISTRICTS and len(series.lines) == DISTRICTS * len(DATES)
+    assert len(respelled) > 60 and any(" " in series.written[pc] and "-" in series.official[pc][0] for pc in respelled)
+    assert taken[0] < taken[len(DATES) // 2] < taken[-1] and len(flipped) > 10
 
 
 @pytest.fixture(scope="module")
@@ -173,15 +184,6 @@ def imported(tmp_path_factory, series, legend, real_boundaries):
     output = tmp_path_factory.mktemp("imported") / "taliban-2021.csv"
     result = run(*import_args(series.path, output, legend, real_boundaries, "--source", "Series, 2021 =1+1"))
     return result, output
-
-
-def test_the_fixture_has_the_shape_of_the_2021_series(series):
-    respelled = [pc for pc, name in series.written.items() if name != series.official[pc][0]]
-    taken = [sum(values[t] for values in series.control.values()) for t in range(len(DATES))]
-    flipped = [pc for pc, values in series.control.items() if any(a > b for a, b in zip(values, values[1:]))]
-    assert len(series.written) == DISTRICTS and len(series.lines) == DISTRICTS * len(DATES)
-    assert len(respelled) > 60
-    assert taken[0] < taken[len(DATES) // 2] < taken[-1] and len(flipped) > 10
 
 
 def test_import_keeps_only_the_changes_with_the_boundary_files_names(series, imported):
@@ -292,8 +294,16 @@ BAD_INPUT = {
         ["--status", "status"],
         ["no column 'status' (given with --status)", "District,Date,control"],
     ),
-    "unknown status": ([["Khan Abad", "05/01/2021", "1"]], ["--values", "1=captured"], ["'captured'", "controlled"]),
-    "unknown group": ([["Khan Abad", "05/01/2021", "1"]], ["--group", "haqqani"], ["'haqqani'", "taliban"]),
+    "unknown status": (
+        [["Khan Abad", "05/01/2021", "1"]],
+        ["--values", "1=captured"],
+        ["--values maps '1' to 'captured', which is not a status of the legend", "controlled, none"],
+    ),
+    "unknown group": (
+        [["Khan Abad", "05/01/2021", "1"]],
+        ["--group", "haqqani"],
+        ["--group 'haqqani' is not a group of legend.toml; use one of taliban"],
+    ),
     "conflict": (
         [["Khan Abad", "05/01/2021", "1"], ["Khanabad", "05/01/2021", "0"]],
         [],
