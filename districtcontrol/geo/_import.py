@@ -14,9 +14,12 @@ from __future__ import annotations
 import csv
 import io
 import logging
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
+from typing import NamedTuple
 
 from districtcontrol import DistrictControlError
 from districtcontrol._csv import RowReader, column_key, decode_utf8, duplicate_columns, read_limited
@@ -27,6 +30,7 @@ from districtcontrol.data.table import (
     Record,
     TableError,
     _check_date_format,
+    _no_garbage_collection,
     date_problem,
     normalise_date,
     validate_table,
@@ -124,21 +128,40 @@ def import_table(
     _check_paths(source, output)
     label = str(source)
     reader = _SourceReader(label, columns, mapping, legend, date_format)
-    records = reader.read(group, source_text if source_text is not None else Path(source).name)
+    with _no_garbage_collection():  # a million small rows, no cycles among them
+        rows = reader.read()
+        resolver = _resolver(aliases, boundaries, name_field, province_field, pcode_field)
+        resolutions = _resolve({row.place for row in rows}, resolver)
+        timelines = _timelines(rows, resolutions)
+    recorder = _Recorder(group, source_text if source_text is not None else Path(source).name, reader)
+    _check_conflicts(label, timelines, resolutions, recorder)
+    kept = [ResolvedRecord(recorder(row), resolutions[row.place]) for row in _changes(timelines)]
+    table = tuple(_table_row(r) for r in sorted(kept, key=_output_order))
+    names = _names(label, rows, resolutions, resolver, recorder)
+    if not table:
+        raise DistrictControlError(_nothing_to_write(names, timelines), label)
+    _check_written(table, legend)
+    if output is not None:
+        write_text(output, _csv_text(table))
+    log.info("imported %s: %d rows read, %d written, %d left out", label, len(rows), len(table), names.left_out_rows)
+    path = None if output is None else Path(output)
+    return ImportResult(path, table, len(rows), names.decisions, names.warnings, names.left_out, names.left_out_rows)
+
+
+def _resolver(aliases, boundaries, name_field, province_field, pcode_field) -> Resolver:
+    """The resolver of the boundary file in use, with the user's aliases first."""
     _, frame = load_boundaries(
         boundaries, name_field=name_field, province_field=province_field, pcode_field=pcode_field
     )
-    resolver = Resolver.from_frame(frame, alias_files=[aliases] if aliases else [])
-    places = _resolve(records, resolver)
-    resolved = [r for rs in places.values() for r in rs if r.resolution.resolved]
-    _check_conflicts(label, resolved)
-    if not resolved:
-        raise DistrictControlError("no row's names resolved, so there is nothing to write (see above)", label)
-    rows = tuple(_table_row(r) for r in sorted(_changes(resolved), key=_output_order))
-    _check_written(rows, legend)
-    if output is not None:
-        write_text(output, _csv_text(rows))
-    return _result(output, rows, len(records), places, resolver, label)
+    return Resolver.from_frame(frame, alias_files=[aliases] if aliases else [])
+
+
+def _nothing_to_write(names: _NameReport, timelines: dict) -> str:
+    if not timelines:
+        return "no row's names resolved, so there is nothing to write:\n" + "\n".join(names.left_out)
+    return (
+        "no district ever holds a status (every value read means 'none'), so there is nothing to write; check --values"
+    )
 
 
 def parse_values(values: str | Mapping[str, str] | None, legend: Legend) -> dict[str, str]:
@@ -194,10 +217,22 @@ def _check_paths(source: str | Path, output: str | Path | None) -> None:
 
 # -- reading the source -------------------------------------------------------------------------
 
+_ROLES = ("district", "status", "province", "pcode", "date")
+
+
+class _Row(NamedTuple):
+    """One source row, as little of it as the import needs; rows sort by date, then line."""
+
+    date: str  # ISO, or empty
+    line: int
+    status: str  # a key of the legend, or none
+    raw: str  # the status cell as written (trimmed)
+    place: tuple[str, str, str]  # province, district and P-code as written
+
 
 @dataclass
 class _SourceReader:
-    """Reads the source's rows into records of one group; collects every problem before raising them."""
+    """Reads the source's rows; collects every problem before raising them."""
 
     name: str
     columns: _Columns
@@ -208,8 +243,9 @@ class _SourceReader:
     unmapped: dict[str, int] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)  # each column's name as the header writes it
     _dates: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    _shared: dict = field(default_factory=dict)  # places and raw values, stored once
 
-    def read(self, group: str, source_text: str) -> list[Record]:
+    def read(self) -> list[_Row]:
         text = decode_utf8(read_limited(self.name), self.name)
         reader = RowReader(text)
         numbered = iter(reader)
@@ -217,19 +253,19 @@ class _SourceReader:
         positions = self._positions(header)
         if self.problems:
             raise TableError(self.problems)
-        file_name = Path(self.name).name
-        records = []
+        pick = itemgetter(*(positions.get(role, -1) for role in _ROLES))
+        rows = []
         for line, cells in numbered:
-            record = self._record(line, cells, len(header), positions, group, source_text, file_name)
-            if record is not None:
-                records.append(record)
+            row = self._row(line, cells, len(header), pick)
+            if row is not None:
+                rows.append(row)
         self.problems += [Problem(self.name, p.line, None, p.message, p.suggestion) for p in reader.problems]
         self.problems += [self._unmapped_problem(raw, line) for raw, line in self.unmapped.items()]
-        if not records and not self.problems:
+        if not rows and not self.problems:
             self.problems.append(Problem(self.name, 1, None, "the table has a header but no rows", "add rows"))
         if self.problems:
             raise TableError(sorted(self.problems, key=lambda p: p.line or 0))
-        return records
+        return rows
 
     def _positions(self, header: list[str]) -> dict[str, int]:
         """Where each named column is; a column that is missing or named twice is a problem."""
@@ -250,26 +286,26 @@ class _SourceReader:
                 self.headers[role] = header[positions[role]].strip()
         return positions
 
-    def _record(self, line, cells, width, positions, group, source_text, file_name) -> Record | None:
-        if not any(cell.strip() for cell in cells):
+    def _row(self, line: int, cells: list[str], width: int, pick: itemgetter) -> _Row | None:
+        if not "".join(cells).strip():
             return None
         if len(cells) != width:
             msg = f"has {len(cells)} fields, the header has {width}"
             self.problems.append(Problem(self.name, line, None, msg, "quote fields that contain commas"))
             return None
-        value = {role: cells[i].strip() for role, i in positions.items()}
-        status, date = self._status(line, value["status"]), self._date(line, value.get("date", ""))
-        if not value["district"] and not value.get("pcode"):
+        cells.append("")  # what a column the source does not have reads as
+        district, raw, province, pcode, date = (cell.strip() for cell in pick(cells))
+        status, date = self._status(line, raw), self._date(line, date)
+        if not district and not pcode:
             msg = f"no district in column '{self.headers['district']}'"
-            self.problems.append(
-                Problem(self.name, line, self.headers["district"], msg, "fill it in or delete the row")
-            )
+            hint = "fill it in or delete the row"
+            self.problems.append(Problem(self.name, line, self.headers["district"], msg, hint))
             return None
         if status is None or date is None:
             return None
-        note = f"{self.headers['status']}={value['status']} in {file_name} line {line}"
-        province, district, pcode = value.get("province", ""), value["district"], value.get("pcode", "").upper()
-        return Record(line, group, province, district, status, date, source_text, note, pcode)
+        share = self._shared.setdefault
+        place = (province, district, pcode.upper())
+        return _Row(date, line, status, share(raw, raw), share(place, place))
 
     def _status(self, line: int, raw: str) -> str | None:
         """The status a raw value stands for; an unknown value is remembered with its first line."""
@@ -305,59 +341,85 @@ class _SourceReader:
 # -- resolving, changes, output -----------------------------------------------------------------
 
 
-def _resolve(records: list[Record], resolver: Resolver) -> dict[tuple[str, str, str], list[ResolvedRecord]]:
-    """The records by the names they give (province, district, pcode), each distinct name resolved once."""
+@dataclass(frozen=True)
+class _Recorder:
+    """Makes a control table record of a source row (only for the rows that are kept or reported)."""
+
+    group: str
+    source_text: str
+    reader: _SourceReader
+
+    def __call__(self, row: _Row) -> Record:
+        province, district, pcode = row.place
+        note = f"{self.reader.headers['status']}={row.raw} in {Path(self.reader.name).name} line {row.line}"
+        return Record(row.line, self.group, province, district, row.status, row.date, self.source_text, note, pcode)
+
+
+def _resolve(places: set[tuple[str, str, str]], resolver: Resolver) -> dict[tuple[str, str, str], Resolution]:
+    """Each distinct (province, district, P-code) as written, resolved once."""
     by_pcode = {d.pcode: d for p in resolver.provinces.values() for d in p.districts}
-    places: dict[tuple[str, str, str], list[ResolvedRecord]] = {}
-    known: dict[tuple[str, str, str], Resolution] = {}
-    for rec in records:
-        key = (rec.province, rec.district, rec.pcode)
-        res = known.get(key)
-        if res is None:
-            res = known[key] = _pinned(resolver, by_pcode, rec) if rec.pcode else resolver.resolve(*key[:2])
-        places.setdefault(key, []).append(ResolvedRecord(rec, res))
-    return places
+    return {
+        place: _pinned(resolver, by_pcode, place) if place[2] else resolver.resolve(*place[:2])
+        for place in sorted(places)
+    }
 
 
-def _pinned(resolver: Resolver, by_pcode: dict[str, District], rec: Record) -> Resolution:
+def _pinned(resolver: Resolver, by_pcode: dict[str, District], place: tuple[str, str, str]) -> Resolution:
     """A row with a P-code: the code decides, checked against the boundary file and against the name."""
-    named = resolver.resolve(rec.province, rec.district) if rec.district else None
-    found = by_pcode.get(rec.pcode)
+    province, district, pcode = place
+    named = resolver.resolve(province, district) if district else None
+    found = by_pcode.get(pcode)
     if found is None:
         candidates = named.suggestions if named and not named.resolved else ()
         candidates = (named.district.label,) if named and named.district else candidates
-        problem = f"P-code '{rec.pcode}' is not a district of the boundary file"
-        return Resolution(rec.province, rec.district, "unresolved", 0.0, suggestions=candidates, problem=problem)
+        problem = f"P-code '{pcode}' is not a district of the boundary file"
+        return Resolution(province, district, "unresolved", 0.0, suggestions=candidates, problem=problem)
     if named is None or (named.resolved and named.pcode == found.pcode):
-        return named or Resolution(
-            rec.province, rec.district, "pcode", 100.0, found, found.province, found.province_pcode
-        )
+        return named or Resolution(province, district, "pcode", 100.0, found, found.province, found.province_pcode)
     if named.resolved:
-        problem = f"P-code {found.pcode} is {found.label}, but '{rec.district}' reads as {named.district.label}: correct one of them"
+        problem = f"P-code {found.pcode} is {found.label}, but '{district}' reads as {named.district.label}: correct one of them"
         labels = (found.label, named.district.label)
-        return Resolution(rec.province, rec.district, "unresolved", 0.0, suggestions=labels, problem=problem)
-    warning = f"'{rec.district}' taken as {found.name} by its P-code {found.pcode} (by name alone: {named.problem})"
-    return Resolution(
-        rec.province, rec.district, "pcode", 100.0, found, found.province, found.province_pcode, warning=warning
-    )
+        return Resolution(province, district, "unresolved", 0.0, suggestions=labels, problem=problem)
+    warning = f"'{district}' taken as {found.name} by its P-code {found.pcode} (by name alone: {named.problem})"
+    return Resolution(province, district, "pcode", 100.0, found, found.province, found.province_pcode, warning=warning)
 
 
-def _check_conflicts(label: str, resolved: list[ResolvedRecord]) -> None:
+def _timelines(rows: list[_Row], resolutions: dict) -> dict[str, list[_Row]]:
+    """The rows of every resolved district (by P-code, whatever the spelling), in date order."""
+    timelines: dict[str, list[_Row]] = {}
+    for row in rows:
+        res = resolutions[row.place]
+        if res.resolved:
+            timelines.setdefault(res.pcode, []).append(row)
+    for timeline in timelines.values():
+        timeline.sort()
+    return timelines
+
+
+def _check_conflicts(label: str, timelines: dict[str, list[_Row]], resolutions: dict, recorder: _Recorder) -> None:
     """Two rows giving one district different statuses on one date: the import cannot choose."""
-    conflicts = [p for p in _same_place_problems(label, resolved) if p.column == "status"]
-    if conflicts:
-        raise TableError(conflicts)
+    problems = []
+    for timeline in timelines.values():
+        first = timeline[0]
+        for row in timeline[1:]:
+            if row.date != first.date:
+                first = row
+            elif row.status != first.status:
+                pair = [ResolvedRecord(recorder(r), resolutions[r.place]) for r in (first, row)]
+                problems += [p for p in _same_place_problems(label, pair) if p.column == "status"]
+    if problems:
+        raise TableError(sorted(problems, key=lambda p: p.line or 0))
 
 
-def _changes(resolved: list[ResolvedRecord]) -> list[ResolvedRecord]:
-    """The rows where a district's status changes (per group, in date order; it starts with no status)."""
-    held: dict[tuple[str, str], str] = {}
+def _changes(timelines: dict[str, list[_Row]]) -> list[_Row]:
+    """The rows where a district's status changes, in date order; a district starts with no status."""
     kept = []
-    for r in sorted(resolved, key=lambda r: (r.record.group, r.pcode, r.record.date, r.record.line)):
-        place = (r.record.group, r.pcode)
-        if r.record.status != held.get(place, NONE_STATUS):
-            kept.append(r)
-            held[place] = r.record.status
+    for timeline in timelines.values():
+        held = NONE_STATUS
+        for row in timeline:
+            if row.status != held:
+                kept.append(row)
+                held = row.status
     return kept
 
 
@@ -397,19 +459,29 @@ def _csv_text(rows: tuple[dict[str, str], ...]) -> str:
     return buffer.getvalue()
 
 
-def _result(output, rows, read: int, places, resolver: Resolver, label: str) -> ImportResult:
-    """The result with one line per distinct name: decisions, warnings and names left out."""
+@dataclass(frozen=True)
+class _NameReport:
+    decisions: tuple[str, ...]
+    warnings: tuple[str, ...]
+    left_out: tuple[str, ...]
+    left_out_rows: int
+
+
+def _names(label: str, rows: list[_Row], resolutions: dict, resolver: Resolver, recorder: _Recorder) -> _NameReport:
+    """One line per distinct name read other than exactly, and per name left out: its first line, evidence, rows."""
+    counts = Counter(row.place for row in rows)
+    first: dict[tuple[str, str, str], _Row] = {}
+    for row in rows:
+        first.setdefault(row.place, row)
     decisions, warnings, left_out, left_out_rows = [], [], [], 0
-    for found in places.values():
-        first, count = found[0], len(found)
-        rows_note = f" [{count} rows]" if count > 1 else ""
-        if not first.resolution.resolved:
-            problem = _resolution_problem(label, first.record, first.resolution)
+    for place, row in sorted(first.items(), key=lambda item: item[1].line):
+        found, count = ResolvedRecord(recorder(row), resolutions[place]), counts[place]
+        if not found.resolution.resolved:
+            problem = _resolution_problem(label, found.record, found.resolution)
             left_out.append(f"{problem}; {count} row(s) left out")
             left_out_rows += count
             continue
-        decisions += [line + rows_note for line in _name_decisions([first], resolver, label)]
-        warnings += [line + rows_note for line in _moved_districts([first], resolver)]
-    log.info("imported %s: %d rows read, %d written, %d left out", label, read, len(rows), left_out_rows)
-    path = Path(output) if output is not None else None
-    return ImportResult(path, rows, read, tuple(decisions), tuple(warnings), tuple(left_out), left_out_rows)
+        rows_note = f" [{count} rows]" if count > 1 else ""
+        decisions += [line + rows_note for line in _name_decisions([found], resolver, label)]
+        warnings += [line + rows_note for line in _moved_districts([found], resolver)]
+    return _NameReport(tuple(decisions), tuple(warnings), tuple(left_out), left_out_rows)
