@@ -89,17 +89,20 @@ def progression(rng: random.Random, always: bool) -> list[int]:
     return values
 
 
-def write_series(path: Path, written: dict[str, str], control: dict[str, list[int]], extra=()) -> dict:
-    """The source CSV, one row per date and district (date order), plus ``extra`` rows; returns the lines."""
-    lines, line = {}, 1
+def write_series(path: Path, written: dict[str, str], control: dict[str, list[int]], extra=(), shuffle=None) -> dict:
+    """The source CSV, one row per date and district (in date order, or shuffled with the seed ``shuffle``),
+    then the ``extra`` rows; returns the line of each (P-code, date index)."""
+    order = [(t, pcode) for t in range(len(DATES)) for pcode in written]
+    if shuffle is not None:
+        random.Random(shuffle).shuffle(order)
+    number = {pcode: n for n, pcode in enumerate(written, start=1)}
+    lines = {}
     with open(path, "w", encoding="utf-8", newline="") as fh:
         out = csv.writer(fh, lineterminator="\n")
         out.writerow(["Date", "District", "ID", "control"])
-        for t, date in enumerate(DATES):
-            for number, (pcode, name) in enumerate(written.items(), start=1):
-                line += 1
-                lines[pcode, t] = line
-                out.writerow([date.strftime("%m/%d/%Y"), name, number, control[pcode][t]])
+        for line, (t, pcode) in enumerate(order, start=2):
+            lines[pcode, t] = line
+            out.writerow([DATES[t].strftime("%m/%d/%Y"), written[pcode], number[pcode], control[pcode][t]])
         out.writerows(extra)
     return lines
 
@@ -373,3 +376,20 @@ def test_the_python_api_imports_and_a_none_clears_the_status_on_the_map(series, 
     controlled = {pc for pc, values in series.control.items() if values[-1] == 1}
     assert {pc for pc, status in held.items() if status == "controlled"} == controlled
     assert all(pd.isna(held[pc]) for pc in series.control if pc not in controlled)  # cleared by none
+
+
+def test_rows_in_any_order_give_the_same_changes(tmp_path, series, legend, real_boundaries):
+    from districtcontrol import import_table
+
+    source = tmp_path / "shuffled.csv"
+    lines = write_series(source, series.written, series.control, shuffle=7)
+    result = import_table(
+        source, group="taliban", district_column="district", status_column="control", date_column="date",
+        date_format="%m/%d/%Y", values="1=controlled,0=none", legend=legend, boundaries=real_boundaries,
+    )  # fmt: skip
+    assert {(r["pcode"], r["date"], r["status"]) for r in result.rows} == series.changes()
+    for row in result.rows:
+        t = DATES.index(dt.date.fromisoformat(row["date"]))
+        assert row["note"].startswith(
+            f"control={series.control[row['pcode']][t]} in shuffled.csv line {lines[row['pcode'], t]}"
+        )
