@@ -80,7 +80,9 @@ def main() -> None:
     kept = sum(1 for _ in open(output, encoding="utf-8")) - 1 if output.exists() else 0
     if code != 0:
         sys.stderr.write(err[-2000:])
-    print(f"import {seconds:6.1f} s  {peak / 2**20:6.0f} MB  exit {code}  {kept:,} rows kept  {'ok' if met else 'GOAL MISSED'}")
+    print(
+        f"import {seconds:6.1f} s  {peak / 2**20:6.0f} MB  exit {code}  {kept:,} rows kept  {'ok' if met else 'GOAL MISSED'}"
+    )
     for path in (source, output, legend):
         path.unlink(missing_ok=True)
     folder.rmdir()

@@ -228,6 +228,7 @@ def main() -> None:
       districtcontrol build --out maps/        every map, GeoJSON and summary
       districtcontrol match my_table.csv       check how names resolve
       districtcontrol validate my_table.csv    check a table before using it
+      districtcontrol import SRC.csv -o T.csv  a table from elsewhere, as a control table
     """
 
 
