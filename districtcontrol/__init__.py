@@ -6,7 +6,8 @@ The public API, importable from here (the CLI is a thin layer over the same func
 
 * reading: :func:`read_table`, :func:`validate_table`, :func:`read_legend`;
 * resolving and joining: :func:`load_control` (read → resolve names → join),
-  :class:`Resolver`, :func:`load_boundaries`;
+  :class:`Resolver`, :func:`load_boundaries`; :func:`import_table` (a long table from
+  elsewhere → a control table);
 * rendering: :func:`prepare_region`, :func:`interactive_map`, :func:`map_html`,
   :func:`static_map`, :func:`save_figure`, :func:`save_map`, :func:`build`;
 * data out: :func:`write_geojson`, :func:`summarise`, :func:`format_summary`.
@@ -57,6 +58,8 @@ _PUBLIC = {
     "load_boundaries": "districtcontrol.geo.boundaries",
     "Resolver": "districtcontrol.geo.names",
     "Resolution": "districtcontrol.geo.names",
+    "import_table": "districtcontrol.geo._import",
+    "ImportResult": "districtcontrol.geo._import",
     "write_geojson": "districtcontrol.geo.export",
     "write_districts": "districtcontrol.geo.export",
     "summarise": "districtcontrol.geo.summary",

@@ -181,7 +181,7 @@ def _load(
     )
 
 
-def _report_names(decisions, warnings) -> None:
+def _report_names(decisions, warnings, counted: str = "row(s) with names") -> None:
     """Every name read other than exactly, one line each with its evidence, then the count."""
     for line in decisions:
         click.echo(f"  {line}", err=True)
@@ -189,7 +189,7 @@ def _report_names(decisions, warnings) -> None:
         click.echo(f"  note: {line}", err=True)
     count = len(decisions)
     if count:
-        click.echo(f"{count} row(s) with names read other than exactly (shown above with their evidence).", err=True)
+        click.echo(f"{count} {counted} read other than exactly (shown above with their evidence).", err=True)
 
 
 def _exit_cleanly_on_sigterm() -> None:
@@ -228,6 +228,7 @@ def main() -> None:
       districtcontrol build --out maps/        every map, GeoJSON and summary
       districtcontrol match my_table.csv       check how names resolve
       districtcontrol validate my_table.csv    check a table before using it
+      districtcontrol import SRC.csv -o T.csv  a table from elsewhere, as a control table
     """
 
 
@@ -459,6 +460,61 @@ def map_command(group, output, self_contained, tiles, title, subtitle, credit, *
     texts = {"title": title, "subtitle": subtitle, "credit": credit}
     save_map(data, group, output, self_contained=self_contained, tiles=tiles, **texts)
     click.echo(f"Wrote {output}", err=True)
+
+
+@main.command(name="import")
+@click.argument("source", metavar="SOURCE.csv", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Control table to write (CSV: group,province,district,pcode,status,date,source,note).",
+)
+@click.option("--group", required=True, help="The legend's key of the group the source is about, e.g. taliban.")
+@click.option("--district", "district_column", required=True, metavar="COL", help="Column with district names.")
+@click.option("--province", "province_column", metavar="COL", help="Column with province names, if the source has one.")
+@click.option("--pcode", "pcode_column", metavar="COL", help="Column with district P-codes, if the source has one.")
+@click.option("--date", "date_column", metavar="COL", help="Column with dates (one row per district and date).")
+@date_format_option
+@click.option("--status", "status_column", required=True, metavar="COL", help="Column whose values give the status.")
+@click.option(
+    "--values",
+    default=None,
+    help="How the status column's values read, RAW=status separated by commas, e.g. '1=controlled,0=none' "
+    "(none clears a status). Values that are statuses of the legend need no mapping.",
+)
+@click.option("--source", "source_text", default=None, help="Text of the source column (default: SOURCE.csv's name).")
+@legend_option
+@boundary_options
+@handle_errors
+def import_command(source, output, legend, aliases, **options) -> None:
+    """Turn a long table from elsewhere into a control table: one row per status change.
+
+    SOURCE.csv has one row per district, or per district and date (e.g. a 0/1 'control'
+    column). Every name is resolved as by validate and build; names read other than exactly
+    are shown with their evidence. Only the rows where a district's status changes are kept,
+    with the boundary file's names and P-code. Exits 1 if some names were left out (listed
+    with their candidates; the rest is written), 2 on bad input (nothing written).
+    """
+    from districtcontrol.geo._import import import_table
+
+    date_format = click.get_current_context().meta.get("date_format")
+    boundaries = options.pop("boundaries")
+    result = import_table(
+        source, output, legend=legend, aliases=aliases, boundaries=boundaries, date_format=date_format, **options
+    )
+    _report_names(result.decisions, result.warnings, counted="name(s)")
+    for line in result.left_out:
+        click.echo(f"  left out: {line}", err=True)
+    click.echo(f"Wrote {output}: {len(result.rows)} rows (status changes) from {result.read} source rows.", err=True)
+    if not result.complete:
+        click.echo(
+            f"{len(result.left_out)} name(s) left out ({result.left_out_rows} rows): see above; "
+            "correct them or add them to an alias table (--aliases), and import again.",
+            err=True,
+        )
+        sys.exit(1)
 
 
 def run() -> None:

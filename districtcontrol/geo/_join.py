@@ -114,7 +114,7 @@ def _place_label(r: ResolvedRecord) -> str:
 
 
 def _resolution_problem(path: str, rec: Record, res: Resolution) -> Problem:
-    column = "district" if rec.district and "province" not in res.problem else "province"
+    column = "district" if rec.district and not res.problem.startswith("unknown province") else "province"
     tried = "tried normalised names, the boundary file's alternative names, aliases and fuzzy matching"
     hint = f"best candidates: {', '.join(res.suggestions)}" if res.suggestions else "check the spelling"
     hint += "; or add the spelling to an alias table"

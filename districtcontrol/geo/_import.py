@@ -1,0 +1,487 @@
+"""Import a long table from elsewhere (one row per district, or per district and date) as a control table.
+
+The source names its own columns (``--district``, ``--status``, ``--date`` …) and its own values
+(a 0/1 ``control`` column, "yes"/"no", …), which ``values`` maps to statuses of the legend. Every
+name is resolved by the same :class:`~districtcontrol.geo.names.Resolver` and rules as any table;
+names read other than exactly are reported with their evidence, names that cannot be resolved
+are left out and listed. Of the rest, only the rows where a district's status changes are kept
+(per district and group, in date order; a value mapped to ``none`` clears a status), written
+with the boundary file's district and province names and the P-code.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from operator import itemgetter
+from pathlib import Path
+from typing import NamedTuple
+
+from districtcontrol import DistrictControlError
+from districtcontrol._csv import RowReader, column_key, decode_utf8, duplicate_columns, read_limited
+from districtcontrol._files import write_text
+from districtcontrol.data.legend import NONE_STATUS, Legend, read_legend
+from districtcontrol.data.table import (
+    Problem,
+    Record,
+    TableError,
+    _check_date_format,
+    _no_garbage_collection,
+    date_problem,
+    normalise_date,
+    validate_table,
+)
+from districtcontrol.geo._join import ResolvedRecord, _as_written, _resolution_problem, _same_place_problems
+from districtcontrol.geo.boundaries import load_boundaries
+from districtcontrol.geo.names import District, Resolution, Resolver
+from districtcontrol.geo.pipeline import _moved_districts, _name_decisions
+
+log = logging.getLogger(__name__)
+
+OUTPUT_COLUMNS = ("group", "province", "district", "pcode", "status", "date", "source", "note")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What :func:`import_table` made of a source table.
+
+    ``rows`` are the control table's rows (dicts with :data:`OUTPUT_COLUMNS`), as written to
+    ``output`` (None when nothing was written); ``read`` counts the source's rows. ``decisions``
+    has one line per distinct name read other than exactly (first line, evidence, how many rows),
+    ``warnings`` what else the user should know, ``left_out`` one line per name that could not be
+    resolved (line, reason, candidates), whose ``left_out_rows`` rows are not in the table.
+    """
+
+    output: Path | None
+    rows: tuple[dict[str, str], ...]
+    read: int
+    decisions: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    left_out: tuple[str, ...] = ()
+    left_out_rows: int = 0
+
+    @property
+    def complete(self) -> bool:
+        """True when every row's names resolved."""
+        return not self.left_out
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """The source's columns the import reads, as the user names them (None: the source has none)."""
+
+    district: str
+    status: str
+    province: str | None = None
+    pcode: str | None = None
+    date: str | None = None
+
+    def named(self) -> dict[str, str]:
+        return {k: v for k, v in vars(self).items() if v is not None}
+
+
+def import_table(
+    source: str | Path,
+    output: str | Path | None = None,
+    *,
+    group: str,
+    district_column: str,
+    status_column: str,
+    province_column: str | None = None,
+    pcode_column: str | None = None,
+    date_column: str | None = None,
+    date_format: str | None = None,
+    values: str | Mapping[str, str] | None = None,
+    source_text: str | None = None,
+    legend: Legend | str | Path | None = None,
+    aliases: str | Path | None = None,
+    boundaries: str | Path | None = None,
+    name_field: str | None = None,
+    province_field: str | None = None,
+    pcode_field: str | None = None,
+) -> ImportResult:
+    """Turn a long CSV table from elsewhere into a control table of ``group``, written to ``output``.
+
+    The ``*_column`` arguments name the source's columns (matched whatever their case and
+    spacing); ``date_format`` (strftime, e.g. ``%m/%d/%Y``) reads its dates, ISO 8601 by default.
+    ``values`` maps the status column's raw text (whitespace-trimmed, exactly as written) to
+    status keys of ``legend``: a mapping or ``"1=controlled,0=none"``; a value that is already a
+    status key needs no mapping. ``source_text`` fills the ``source`` column (default: the source
+    file's name). ``aliases``, ``boundaries`` and the ``*_field`` arguments are those of
+    :func:`~districtcontrol.load_control`.
+
+    Raises :class:`~districtcontrol.data.TableError` (or :class:`~districtcontrol.DistrictControlError`)
+    on bad input before anything is written: a missing column, an unmapped value (named with its
+    first line), a bad date, two rows giving one district different statuses on one date, or no
+    row resolving at all. Names that cannot be resolved are left out and listed in the result;
+    the rest is written atomically.
+    """
+    legend = legend if isinstance(legend, Legend) else read_legend(legend)
+    _check_group(group, legend)
+    _check_date_format(date_format)
+    mapping = parse_values(values, legend)
+    columns = _Columns(district_column, status_column, province_column, pcode_column, date_column)
+    _check_paths(source, output)
+    label = str(source)
+    reader = _SourceReader(label, columns, mapping, legend, date_format)
+    with _no_garbage_collection():  # a million small rows, no cycles among them
+        rows = reader.read()
+        resolver = _resolver(aliases, boundaries, name_field, province_field, pcode_field)
+        resolutions = _resolve({row.place for row in rows}, resolver)
+        timelines = _timelines(rows, resolutions)
+    recorder = _Recorder(group, source_text if source_text is not None else Path(source).name, reader)
+    _check_conflicts(label, timelines, resolutions, recorder)
+    kept = [ResolvedRecord(recorder(row), resolutions[row.place]) for row in _changes(timelines)]
+    table = tuple(_table_row(r) for r in sorted(kept, key=_output_order))
+    names = _names(label, rows, resolutions, resolver, recorder)
+    if not table:
+        raise DistrictControlError(_nothing_to_write(names, timelines), label)
+    _check_written(table, legend)
+    if output is not None:
+        write_text(output, _csv_text(table))
+    log.info("imported %s: %d rows read, %d written, %d left out", label, len(rows), len(table), names.left_out_rows)
+    path = None if output is None else Path(output)
+    return ImportResult(path, table, len(rows), names.decisions, names.warnings, names.left_out, names.left_out_rows)
+
+
+def _resolver(aliases, boundaries, name_field, province_field, pcode_field) -> Resolver:
+    """The resolver of the boundary file in use, with the user's aliases first."""
+    _, frame = load_boundaries(
+        boundaries, name_field=name_field, province_field=province_field, pcode_field=pcode_field
+    )
+    return Resolver.from_frame(frame, alias_files=[aliases] if aliases else [])
+
+
+def _nothing_to_write(names: _NameReport, timelines: dict) -> str:
+    if not timelines:
+        return "no row's names resolved, so there is nothing to write:\n" + "\n".join(names.left_out)
+    return (
+        "no district ever holds a status (every value read means 'none'), so there is nothing to write; check --values"
+    )
+
+
+def parse_values(values: str | Mapping[str, str] | None, legend: Legend) -> dict[str, str]:
+    """The raw-value → status mapping of ``values`` (``"1=controlled,0=none"`` or a mapping), checked.
+
+    Raw values are whitespace-trimmed; statuses must be keys of ``legend`` or ``none``.
+    """
+    if values is None:
+        return {}
+    pairs = values.items() if isinstance(values, Mapping) else _pairs(values)
+    mapping: dict[str, str] = {}
+    allowed = (*legend.status_keys, NONE_STATUS)
+    for raw, status in pairs:
+        raw, status = str(raw).strip(), str(status).strip().lower()
+        if status not in allowed:
+            raise DistrictControlError(
+                f"--values maps '{raw}' to '{status}', which is not a status of the legend; "
+                f"use one of {', '.join(allowed)} (declare new ones in a legend file, --legend)"
+            )
+        if mapping.get(raw, status) != status:
+            raise DistrictControlError(f"--values maps '{raw}' twice, to '{mapping[raw]}' and to '{status}'; keep one")
+        mapping[raw] = status
+    return mapping
+
+
+def _pairs(text: str) -> list[tuple[str, str]]:
+    pairs = []
+    for item in text.split(","):
+        raw, equals, status = item.rpartition("=")
+        if not equals or not status.strip():
+            raise DistrictControlError(
+                f"--values: '{item.strip()}' is not RAW=status; write e.g. --values '1=controlled,0=none'"
+            )
+        pairs.append((raw, status))
+    return pairs
+
+
+def _check_group(group: str, legend: Legend) -> None:
+    if group not in legend.group_keys:
+        where = legend.path.name if legend.path else "the legend"
+        raise DistrictControlError(
+            f"--group '{group}' is not a group of {where}; use one of {', '.join(legend.group_keys)} "
+            "or declare it in a legend file (--legend)"
+        )
+
+
+def _check_paths(source: str | Path, output: str | Path | None) -> None:
+    if output is not None and Path(output).resolve() == Path(source).resolve():
+        raise DistrictControlError(
+            "the output is the source file itself; write the control table elsewhere", str(output)
+        )
+
+
+# -- reading the source -------------------------------------------------------------------------
+
+_ROLES = ("district", "status", "province", "pcode", "date")
+
+
+class _Row(NamedTuple):
+    """One source row, as little of it as the import needs; rows sort by date, then line."""
+
+    date: str  # ISO, or empty
+    line: int
+    status: str  # a key of the legend, or none
+    raw: str  # the status cell as written (trimmed)
+    place: tuple[str, str, str]  # province, district and P-code as written
+
+
+@dataclass
+class _SourceReader:
+    """Reads the source's rows; collects every problem before raising them."""
+
+    name: str
+    columns: _Columns
+    mapping: dict[str, str]
+    legend: Legend
+    date_format: str | None
+    problems: list[Problem] = field(default_factory=list)
+    unmapped: dict[str, int] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)  # each column's name as the header writes it
+    _dates: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    _shared: dict = field(default_factory=dict)  # places and raw values, stored once
+
+    def read(self) -> list[_Row]:
+        text = decode_utf8(read_limited(self.name), self.name)
+        reader = RowReader(text)
+        numbered = iter(reader)
+        header = next(numbered, (1, []))[1]
+        positions = self._positions(header)
+        if self.problems:
+            raise TableError(self.problems)
+        pick = itemgetter(*(positions.get(role, -1) for role in _ROLES))
+        rows = []
+        for line, cells in numbered:
+            row = self._row(line, cells, len(header), pick)
+            if row is not None:
+                rows.append(row)
+        self.problems += [Problem(self.name, p.line, None, p.message, p.suggestion) for p in reader.problems]
+        self.problems += [self._unmapped_problem(raw, line) for raw, line in self.unmapped.items()]
+        if not rows and not self.problems:
+            self.problems.append(Problem(self.name, 1, None, "the table has a header but no rows", "add rows"))
+        if self.problems:
+            raise TableError(sorted(self.problems, key=lambda p: p.line or 0))
+        return rows
+
+    def _positions(self, header: list[str]) -> dict[str, int]:
+        """Where each named column is; a column that is missing or named twice is a problem."""
+        keys = [column_key(h) for h in header]
+        twice = duplicate_columns(header)
+        positions = {}
+        for role, wanted in self.columns.named().items():
+            key = column_key(wanted)
+            if key not in keys:
+                msg = f"no column '{wanted}' (given with --{role}); the header is: {','.join(header)}"
+                self.problems.append(Problem(self.name, 1, wanted, msg, f"give --{role} one of the header's names"))
+            elif key in twice:
+                where = " and ".join(map(str, twice[key]))
+                msg = f"column '{wanted}' appears {len(twice[key])} times (columns {where})"
+                self.problems.append(Problem(self.name, 1, wanted, msg, "give every column its own name"))
+            else:
+                positions[role] = keys.index(key)
+                self.headers[role] = header[positions[role]].strip()
+        return positions
+
+    def _row(self, line: int, cells: list[str], width: int, pick: itemgetter) -> _Row | None:
+        if not "".join(cells).strip():
+            return None
+        if len(cells) != width:
+            msg = f"has {len(cells)} fields, the header has {width}"
+            self.problems.append(Problem(self.name, line, None, msg, "quote fields that contain commas"))
+            return None
+        cells.append("")  # what a column the source does not have reads as
+        district, raw, province, pcode, date = (cell.strip() for cell in pick(cells))
+        status, date = self._status(line, raw), self._date(line, date)
+        if not district and not pcode:
+            msg = f"no district in column '{self.headers['district']}'"
+            hint = "fill it in or delete the row"
+            self.problems.append(Problem(self.name, line, self.headers["district"], msg, hint))
+            return None
+        if status is None or date is None:
+            return None
+        share = self._shared.setdefault
+        place = (province, district, pcode.upper())
+        return _Row(date, line, status, share(raw, raw), share(place, place))
+
+    def _status(self, line: int, raw: str) -> str | None:
+        """The status a raw value stands for; an unknown value is remembered with its first line."""
+        if raw in self.mapping:
+            return self.mapping[raw]
+        if raw.lower() in (*self.legend.status_keys, NONE_STATUS):
+            return raw.lower()
+        self.unmapped.setdefault(raw, line)
+        return None
+
+    def _unmapped_problem(self, raw: str, line: int) -> Problem:
+        shown = f"value '{raw}'" if raw else "an empty cell"
+        statuses = ", ".join((*self.legend.status_keys, NONE_STATUS))
+        msg = f"{shown} in column '{self.headers['status']}' (first on this line) is not mapped by --values and is not a status of the legend"
+        hint = f"add {raw}=<status> to --values; statuses: {statuses}"
+        return Problem(self.name, line, self.headers["status"], msg, hint)
+
+    def _date(self, line: int, raw: str) -> str | None:
+        """The ISO date of a raw date ('' when the row has none); None, with a problem, when it is no date."""
+        if not raw:
+            return ""
+        known = self._dates.get(raw)
+        if known is None:
+            problem = date_problem(raw, self.date_format)
+            known = self._dates[raw] = ("", problem) if problem else (normalise_date(raw, self.date_format), None)
+        if known[1]:
+            hint = f"write dates as '{self.date_format}'" if self.date_format else "give the format with --date-format"
+            self.problems.append(Problem(self.name, line, self.headers["date"], known[1], hint))
+            return None
+        return known[0]
+
+
+# -- resolving, changes, output -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Recorder:
+    """Makes a control table record of a source row (only for the rows that are kept or reported)."""
+
+    group: str
+    source_text: str
+    reader: _SourceReader
+
+    def __call__(self, row: _Row) -> Record:
+        province, district, pcode = row.place
+        note = f"{self.reader.headers['status']}={row.raw} in {Path(self.reader.name).name} line {row.line}"
+        return Record(row.line, self.group, province, district, row.status, row.date, self.source_text, note, pcode)
+
+
+def _resolve(places: set[tuple[str, str, str]], resolver: Resolver) -> dict[tuple[str, str, str], Resolution]:
+    """Each distinct (province, district, P-code) as written, resolved once."""
+    by_pcode = {d.pcode: d for p in resolver.provinces.values() for d in p.districts}
+    return {
+        place: _pinned(resolver, by_pcode, place) if place[2] else resolver.resolve(*place[:2])
+        for place in sorted(places)
+    }
+
+
+def _pinned(resolver: Resolver, by_pcode: dict[str, District], place: tuple[str, str, str]) -> Resolution:
+    """A row with a P-code: the code decides, checked against the boundary file and against the name."""
+    province, district, pcode = place
+    named = resolver.resolve(province, district) if district else None
+    found = by_pcode.get(pcode)
+    if found is None:
+        candidates = named.suggestions if named and not named.resolved else ()
+        candidates = (named.district.label,) if named and named.district else candidates
+        problem = f"P-code '{pcode}' is not a district of the boundary file"
+        return Resolution(province, district, "unresolved", 0.0, suggestions=candidates, problem=problem)
+    if named is None or (named.resolved and named.pcode == found.pcode):
+        return named or Resolution(province, district, "pcode", 100.0, found, found.province, found.province_pcode)
+    if named.resolved:
+        problem = f"P-code {found.pcode} is {found.label}, but '{district}' reads as {named.district.label}: correct one of them"
+        labels = (found.label, named.district.label)
+        return Resolution(province, district, "unresolved", 0.0, suggestions=labels, problem=problem)
+    warning = f"'{district}' taken as {found.name} by its P-code {found.pcode} (by name alone: {named.problem})"
+    return Resolution(province, district, "pcode", 100.0, found, found.province, found.province_pcode, warning=warning)
+
+
+def _timelines(rows: list[_Row], resolutions: dict) -> dict[str, list[_Row]]:
+    """The rows of every resolved district (by P-code, whatever the spelling), in date order."""
+    timelines: dict[str, list[_Row]] = {}
+    for row in rows:
+        res = resolutions[row.place]
+        if res.resolved:
+            timelines.setdefault(res.pcode, []).append(row)
+    for timeline in timelines.values():
+        timeline.sort()
+    return timelines
+
+
+def _check_conflicts(label: str, timelines: dict[str, list[_Row]], resolutions: dict, recorder: _Recorder) -> None:
+    """Two rows giving one district different statuses on one date: the import cannot choose."""
+    problems = []
+    for timeline in timelines.values():
+        first = timeline[0]
+        for row in timeline[1:]:
+            if row.date != first.date:
+                first = row
+            elif row.status != first.status:
+                pair = [ResolvedRecord(recorder(r), resolutions[r.place]) for r in (first, row)]
+                problems += [p for p in _same_place_problems(label, pair) if p.column == "status"]
+    if problems:
+        raise TableError(sorted(problems, key=lambda p: p.line or 0))
+
+
+def _changes(timelines: dict[str, list[_Row]]) -> list[_Row]:
+    """The rows where a district's status changes, in date order; a district starts with no status."""
+    kept = []
+    for timeline in timelines.values():
+        held = NONE_STATUS
+        for row in timeline:
+            if row.status != held:
+                kept.append(row)
+                held = row.status
+    return kept
+
+
+def _output_order(r: ResolvedRecord) -> tuple:
+    return (r.resolution.province, r.resolution.district.name, r.record.date, r.record.line)
+
+
+def _table_row(r: ResolvedRecord) -> dict[str, str]:
+    rec, res = r.record, r.resolution
+    note = rec.note
+    if rec.district and (rec.district != res.district.name or (rec.province and rec.province != res.province)):
+        note += f"; as written: {_as_written(r)}"
+    return {
+        "group": rec.group,
+        "province": res.province,
+        "district": res.district.name,
+        "pcode": res.pcode,
+        "status": rec.status,
+        "date": rec.date,
+        "source": rec.source,
+        "note": note,
+    }
+
+
+def _check_written(rows: tuple[dict[str, str], ...], legend: Legend) -> None:
+    """The table about to be written reads as a control table (else nothing is written)."""
+    problems = validate_table(list(rows), legend=legend)
+    if problems:
+        raise TableError(problems)
+
+
+def _csv_text(rows: tuple[dict[str, str], ...]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=OUTPUT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class _NameReport:
+    decisions: tuple[str, ...]
+    warnings: tuple[str, ...]
+    left_out: tuple[str, ...]
+    left_out_rows: int
+
+
+def _names(label: str, rows: list[_Row], resolutions: dict, resolver: Resolver, recorder: _Recorder) -> _NameReport:
+    """One line per distinct name read other than exactly, and per name left out: its first line, evidence, rows."""
+    counts = Counter(row.place for row in rows)
+    first: dict[tuple[str, str, str], _Row] = {}
+    for row in rows:
+        first.setdefault(row.place, row)
+    decisions, warnings, left_out, left_out_rows = [], [], [], 0
+    for place, row in sorted(first.items(), key=lambda item: item[1].line):
+        found, count = ResolvedRecord(recorder(row), resolutions[place]), counts[place]
+        if not found.resolution.resolved:
+            problem = _resolution_problem(label, found.record, found.resolution)
+            left_out.append(f"{problem}; {count} row(s) left out")
+            left_out_rows += count
+            continue
+        rows_note = f" [{count} rows]" if count > 1 else ""
+        decisions += [line + rows_note for line in _name_decisions([found], resolver, label)]
+        warnings += [line + rows_note for line in _moved_districts([found], resolver)]
+    return _NameReport(tuple(decisions), tuple(warnings), tuple(left_out), left_out_rows)
