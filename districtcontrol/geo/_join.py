@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from districtcontrol.data.legend import NONE_STATUS
 from districtcontrol.data.table import Problem, Record, TableError
+from districtcontrol.geo._time import holds
 from districtcontrol.geo.names import Resolution, Resolver
 
 DISTRICT_COLUMNS = ["pcode", "district", "district_dari", "province", "province_pcode"]
@@ -77,12 +79,14 @@ def province_notes(resolved: list[ResolvedRecord]) -> list[ProvinceNote]:
     ]
 
 
-def join_control(districts, resolved: list[ResolvedRecord], groups: Sequence[str]):
+def join_control(districts, resolved: list[ResolvedRecord], groups: Sequence[str], as_of: dt.date | None = None):
     """Add each group's status, the sources and the full history to every district.
 
     ``groups`` are the legend's group keys, in order: one column each. When a group has
     several rows for one district, the latest dated one decides (undated rows count as
-    older; among equals the later line wins); ``history`` keeps them all.
+    older; among equals the later line wins); ``history`` keeps them all. With ``as_of`` (a
+    day), only rows that hold on that day decide (see :mod:`districtcontrol.geo._time`);
+    history entries of later rows carry ``after_as_of: true``.
     """
     by_pcode: dict[str, list[ResolvedRecord]] = {}
     for r in resolved:
@@ -92,9 +96,9 @@ def join_control(districts, resolved: list[ResolvedRecord], groups: Sequence[str
     rows = [by_pcode.get(pc, []) for pc in joined["pcode"]]
     order = {g: i for i, g in enumerate(groups)}
     for group in groups:
-        joined[group] = [_latest_status(rs, group, order) for rs in rows]
+        joined[group] = [_latest_status(rs, group, order, as_of) for rs in rows]
     joined["sources"] = [_sources(rs, order) for rs in rows]
-    joined["history"] = [[_history_entry(r) for r in _ordered(rs, order)] for rs in rows]
+    joined["history"] = [[_history_entry(r, as_of) for r in _ordered(rs, order)] for rs in rows]
     return joined[[*DISTRICT_COLUMNS, *groups, "sources", "history", "geometry"]]
 
 
@@ -102,16 +106,19 @@ def _ordered(rows: list[ResolvedRecord], order: dict[str, int]) -> list[Resolved
     return sorted(rows, key=lambda r: (order[r.record.group], r.record.date, r.record.line))
 
 
-def _latest_status(rows: list[ResolvedRecord], group: str, order: dict[str, int]) -> str | None:
-    """The status of the group's deciding row; None when it has none or the row says ``none`` (cleared)."""
-    mine = [r for r in _ordered(rows, order) if r.record.group == group]
+def _latest_status(rows: list[ResolvedRecord], group: str, order: dict[str, int], as_of: dt.date | None) -> str | None:
+    """The status of the group's deciding row on ``as_of``; None when it has none or the row says ``none`` (cleared)."""
+    mine = [r for r in _ordered(rows, order) if r.record.group == group and holds(r.record.date, as_of)]
     status = mine[-1].record.status if mine else None
     return None if status == NONE_STATUS else status
 
 
 def latest_record(history: list[dict], group: str) -> dict | None:
-    """The history entry that decides a group's status in a district, or None (also when it clears it)."""
-    mine = [h for h in history if h["group"] == group]
+    """The history entry that decides a group's status in a district, or None (also when it clears it).
+
+    Entries dated after the date shown (``after_as_of``) do not decide.
+    """
+    mine = [h for h in history if h["group"] == group and not h.get("after_as_of")]
     return mine[-1] if mine and mine[-1]["status"] != NONE_STATUS else None
 
 
@@ -124,8 +131,9 @@ def _sources(rows: list[ResolvedRecord], order: dict[str, int]) -> str:
     return "; ".join(parts)
 
 
-def _history_entry(r: ResolvedRecord) -> dict:
+def _history_entry(r: ResolvedRecord, as_of: dt.date | None) -> dict:
     rec = r.record
+    later = {} if holds(rec.date, as_of) else {"after_as_of": True}
     return {
         "group": rec.group,
         "status": rec.status,
@@ -135,4 +143,5 @@ def _history_entry(r: ResolvedRecord) -> dict:
         "as_written": f"{rec.district} ({rec.province})",
         "match": r.resolution.method,
         "line": rec.line,
+        **later,
     }
