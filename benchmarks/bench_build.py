@@ -107,7 +107,7 @@ def report_geometry(boundaries: str) -> None:
 
 def report_resolution(boundaries: str) -> None:
     from districtcontrol.geo import Resolver, read_boundaries
-    from districtcontrol.geo.matching import match_rows
+    from districtcontrol.geo.names import match_rows
 
     resolver = Resolver.from_frame(read_boundaries(boundaries))
     names = [("Kunduz", "Khanabad"), ("Faryab", "Pushtun Kot"), ("Jowzjan", "Qush Teppa"), ("Faryab", "Qaramol")]

@@ -37,20 +37,48 @@ def handle_errors(func):
 
 def table_option(func):
     func = legend_option(func)
+    return date_format_option(
+        click.option(
+            "--table",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            help="Control table CSV (group,province,district,status,date,source,note). Default: the shipped table.",
+        )(func)
+    )
+
+
+def date_format_option(func):
+    """``--date-format``, kept on the click context so every command's ``_load`` reads the table with it."""
+
+    def remember(ctx, _param, value):
+        ctx.meta["date_format"] = value
+        return value
+
     return click.option(
-        "--table",
-        type=click.Path(dir_okay=False, path_type=Path),
+        "--date-format",
         default=None,
-        help="Control table CSV (group,province,district,status,date,source,note). Default: the shipped table.",
+        expose_value=False,
+        callback=remember,
+        help="How the table writes dates, in strftime codes such as %m/%d/%Y (default: ISO 8601, YYYY-MM-DD).",
     )(func)
 
 
 def legend_option(func):
+    func = aliases_option(func)
     return click.option(
         "--legend",
         type=click.Path(dir_okay=False, path_type=Path),
         default=None,
         help="Legend file (TOML) declaring the table's groups and statuses. Default: the shipped table's.",
+    )(func)
+
+
+def aliases_option(func):
+    return click.option(
+        "--aliases",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Your alias table (CSV, the columns of the shipped aliases.csv), tried before the shipped one.",
     )(func)
 
 
@@ -135,6 +163,7 @@ def as_of_option(func):
 def _load(
     table=None,
     legend=None,
+    aliases=None,
     region="all",
     population=None,
     no_population=False,
@@ -142,20 +171,38 @@ def _load(
     as_of=None,
     **files,
 ):
-    """Load a region with the options every loading command shares (table, legend, boundaries, population, date)."""
+    """Load a region with the options every loading command shares (table, legend, aliases, boundaries, population, date)."""
+    from districtcontrol.data import read_table
+    from districtcontrol.data.legend import read_legend
     from districtcontrol.geo import load_control
 
+    legend = read_legend(legend)
+    # The table is read once: it may be a pipe such as /dev/stdin.
+    records = read_table(table, date_format=click.get_current_context().meta.get("date_format"), legend=legend)
     population = False if no_population else population
     return load_control(
         table,
         files.pop("boundaries"),
         region,
+        records=records,
         legend=legend,
+        aliases=aliases,
         population=population,
         population_year=population_year,
         as_of=as_of,
         **files,
     )
+
+
+def _report_names(decisions, warnings) -> None:
+    """Every name read other than exactly, one line each with its evidence, then the count."""
+    for line in decisions:
+        click.echo(f"  {line}", err=True)
+    for line in warnings:
+        click.echo(f"  note: {line}", err=True)
+    count = len(decisions)
+    if count:
+        click.echo(f"{count} row(s) with names read other than exactly (shown above with their evidence).", err=True)
 
 
 def _exit_cleanly_on_sigterm() -> None:
@@ -202,33 +249,35 @@ def main() -> None:
 @handle_errors
 def boundaries(boundaries, name_field, province_field, pcode_field) -> None:
     """Show the boundary file in use: path, checksum, counts and attribution."""
-    from districtcontrol.geo.boundaries import ATTRIBUTION, file_sha256, load_boundaries
+    from districtcontrol.geo.boundaries import load_boundaries
 
     source, frame = load_boundaries(
         boundaries, name_field=name_field, province_field=province_field, pcode_field=pcode_field
     )
     click.echo(f"file:        {source.path}")
     click.echo(f"found by:    {source.origin}")
-    click.echo(f"sha256:      {file_sha256(source.path)}")
+    click.echo(f"sha256:      {source.sha256}")
     click.echo(f"districts:   {len(frame)}")
     click.echo(f"provinces:   {frame['province_pcode'].nunique()}")
-    click.echo(f"attribution: {ATTRIBUTION}")
+    click.echo(f"attribution: {source.attribution}")
 
 
 @main.command()
 @click.argument("table", type=click.Path(dir_okay=False, path_type=Path))
+@aliases_option
 @boundary_options
 @handle_errors
-def match(table, boundaries, name_field, province_field, pcode_field) -> None:
+def match(table, aliases, boundaries, name_field, province_field, pcode_field) -> None:
     """Resolve the province and district names of any CSV to districts of the boundary file.
 
-    TABLE needs 'province' and 'district' columns. Writes CSV to stdout: the input columns
-    plus pcode, matched_district, matched_province, method, score, suggestions; one row per
+    TABLE needs a 'district' column and usually a 'province' column (any case and spacing).
+    Writes CSV to stdout: the input columns plus pcode, matched_district, matched_province,
+    method, score, warning (how a name was read, when not exactly), suggestions; one row per
     input row, in order. Exits 1 if any row is unresolved.
     """
-    from districtcontrol.geo.matching import match_csv
+    from districtcontrol._match_csv import match_csv
 
-    unresolved = match_csv(table, sys.stdout, boundaries, name_field, province_field, pcode_field)
+    unresolved = match_csv(table, sys.stdout, boundaries, name_field, province_field, pcode_field, aliases)
     if unresolved:
         click.echo(f"{unresolved} row(s) unresolved: see the 'suggestions' column.", err=True)
         sys.exit(1)
@@ -238,6 +287,7 @@ def match(table, boundaries, name_field, province_field, pcode_field) -> None:
 @click.argument("table", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @legend_option
 @boundary_options
+@date_format_option
 @click.option(
     "--names/--no-names",
     default=True,
@@ -245,17 +295,21 @@ def match(table, boundaries, name_field, province_field, pcode_field) -> None:
     help="Also check that every name resolves (needs the boundaries).",
 )
 @handle_errors
-def validate(table, legend, names, **files) -> None:
+def validate(table, legend, aliases, names, **files) -> None:
     """Check a control table and report every problem at once (file, line, column, fix).
 
     TABLE defaults to the shipped table. Exits 2 if there is any problem.
     """
-    from districtcontrol.data import read_table
+    from districtcontrol.data import default_table_path, read_table
     from districtcontrol.data.legend import read_legend
+    from districtcontrol.geo.pipeline import check_names
 
-    records = read_table(table, read_legend(legend))
+    date_format = click.get_current_context().meta.get("date_format")
+    records = read_table(table, date_format=date_format, legend=read_legend(legend))
     if names:
-        _load(table, legend, no_population=True, **files)
+        label = str(table) if table else f"shipped {default_table_path().name}"
+        decisions, warnings = check_names(records, label, aliases=aliases, **files)
+        _report_names(decisions, warnings)
     click.echo(f"{table or 'shipped table'}: {len(records)} rows, no problems.")
 
 
@@ -383,6 +437,7 @@ def build(
     chosen = parse_formats(formats)
     _exit_cleanly_on_sigterm()
     data = _load(**load)
+    _report_names(data.name_decisions, data.warnings)
     for group in groups_without_records(data):
         click.echo(f"No map for {data.legend.group_label(group)} ({group}): it has no record in this region.", err=True)
     why = no_timeline_reason(data)

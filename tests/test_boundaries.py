@@ -95,11 +95,6 @@ def test_locate_order_argument_environment_cache(tmp_path, monkeypatch):
     assert bnd.locate_boundaries().origin == "environment"
     assert bnd.locate_boundaries(given).origin == "argument"
     monkeypatch.delenv(bnd.ENV_PATH)
-    cached = bnd.cache_dir() / bnd.FILENAME
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    cached.write_bytes(b"x")
-    assert bnd.locate_boundaries().origin == "cache"
-    cached.unlink()
     with pytest.raises(DistrictControlError, match="--boundaries PATH"):
         bnd.locate_boundaries(download=False)
 

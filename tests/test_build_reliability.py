@@ -115,7 +115,7 @@ def test_disk_full_while_rendering_keeps_the_previous_build(tmp_path, control_da
     from districtcontrol import build
 
     out = tmp_path / "maps"
-    build(control_data, out, ("html",), source="Source old")
+    build(control_data, out, ("html",), subtitle="Source old")
     before = visible(out)
 
     def full(*args, **kwargs):
@@ -123,7 +123,7 @@ def test_disk_full_while_rendering_keeps_the_previous_build(tmp_path, control_da
 
     monkeypatch.setattr(static, "save_figure", full)
     with pytest.raises(OSError):
-        build(control_data, out, ("html", "png"), source="Source new")
+        build(control_data, out, ("html", "png"), subtitle="Source new")
     assert visible(out) == before
     assert list(out.glob(".*")) == []
 

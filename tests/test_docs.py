@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import click
+import pytest
 
 from districtcontrol.cli import main
 
@@ -51,3 +52,27 @@ def test_every_option_is_documented_and_every_documented_option_exists():
         assert in_row <= known, f"{name}: README documents {in_row - known}, which the command lacks"
         missing = [sorted(o) for o in options if not o & (in_row | common)]
         assert not missing, f"{name}: options not in the README: {missing}"
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("number", [0, 1])
+def test_readme_python_examples_run(number, tmp_path, monkeypatch, real_boundaries):
+    """Every Python example of the README runs as written, in an empty folder."""
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    assert len(blocks) == 2
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DISTRICTCONTROL_BOUNDARIES", str(real_boundaries))
+    exec(compile(blocks[number], f"README.md example {number + 1}", "exec"), {})
+    written = {p.name for p in tmp_path.rglob("*") if p.is_file()}
+    assert "index.html" in written and "combined.png" in written
+
+
+def test_readme_legend_example_is_a_valid_legend(tmp_path):
+    from districtcontrol.data.legend import read_legend
+
+    example = re.search(r"```toml\n(.*?)```", README.read_text(encoding="utf-8"), re.S).group(1)
+    (tmp_path / "legend.toml").write_text(example, encoding="utf-8")
+    legend = read_legend(tmp_path / "legend.toml")
+    assert legend.group_keys == ("taliban", "haqqani")
+    assert [(s.key, s.rank) for s in legend.statuses] == [("controlled", 3), ("contested", 2), ("unconfirmed", 1)]
+    assert legend.status("unconfirmed").label == "Unconfirmed claim"

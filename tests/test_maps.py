@@ -216,3 +216,25 @@ def test_user_text_that_looks_like_an_element_id_is_kept_exactly(tmp_path, real_
     data = load_control(table, real_boundaries, "Kunduz")
     html = map_html(interactive_map(data, "is", subtitle=f"Source {text}"))
     assert html.count(text) >= 3  # the popup's note and source, and the source line under the title
+
+
+def test_maps_credit_the_boundary_file_in_use(tmp_path):
+    """Another boundary file is never credited to AGCHO; its name is given, with 'unknown source'."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from districtcontrol.geo import load_control
+
+    frame = gpd.GeoDataFrame(
+        {"NAME": ["Alpha", "Beta"], "PROV": ["Kunduz", "Kunduz"], "CODE": ["E1", "E2"]},
+        geometry=[box(68, 36, 69, 37), box(69, 36, 70, 37)],
+        crs=4326,
+    )
+    frame.to_file(tmp_path / "mine.geojson")
+    table = tmp_path / "t.csv"
+    table.write_text("group,province,district,status\ntaliban,Kunduz,Alpha,captured\n", encoding="utf-8")
+    data = load_control(
+        table, tmp_path / "mine.geojson", "all", name_field="NAME", province_field="PROV", pcode_field="CODE"
+    )
+    html = map_html(interactive_map(data, "combined"))
+    assert "AGCHO" not in html and "Boundaries: mine.geojson (unknown source)" in html

@@ -70,6 +70,28 @@ def test_close_spelling_is_fuzzy_with_runners_up(tiny_districts):
     assert res.method in ("fuzzy", "normalised")
 
 
+def _one_province(*names):
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    rows = [
+        {"pcode": f"XX01{i:02d}", "district": n, "district_dari": "", "province": "Northland", "province_pcode": "XX01",
+         "alt_names": "", "province_dari": "", "geometry": box(i, 0, i + 1, 1)}
+        for i, n in enumerate(names)
+    ]  # fmt: skip
+    return Resolver.from_frame(gpd.GeoDataFrame(rows, geometry="geometry", crs=4326))
+
+
+def test_a_fuzzy_match_needs_a_margin_of_5_points_over_the_runner_up():
+    """'Kohbandy' scores 96.7 against Kohband: enough alone, not when Kohbandi scores 93.8 beside it."""
+    alone = _one_province("Kohband", "Khulm").resolve("Northland", "Kohbandy")
+    assert (alone.method, alone.pcode) == ("fuzzy", "XX0100")
+    crowded = _one_province("Kohband", "Kohbandi").resolve("Northland", "Kohbandy")
+    assert not crowded.resolved
+    assert crowded.score - crowded.runner_up_score < 5
+    assert [s.split(" (")[0] for s in crowded.suggestions[:2]] == ["Kohband", "Kohbandi"]
+
+
 def test_unconfident_name_is_unresolved_with_suggestions(tiny_districts):
     res = resolver(tiny_districts).resolve("Northland", "Kabul")
     assert not res.resolved and res.pcode == ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import http.server
+import io
 import os
 import threading
 from collections import Counter
@@ -405,3 +406,59 @@ def test_summary_formats_name_the_source(tiny_districts):
     assert '"population_source": "CSO 1395"' in format_summary(summary, "json")
     lines = format_summary(summary, "csv").splitlines()
     assert lines[0].endswith(",population_source") and lines[1].endswith(",CSO 1395")
+
+
+# -- population in the outputs -----------------------------------------------------------------
+
+
+@pytest.mark.integration
+def test_population_is_on_every_map_the_index_and_the_summary(tmp_path, control_data):
+    from districtcontrol import build
+    from districtcontrol.maps._view import map_names
+
+    assert control_data.population is not None
+    year = control_data.population.year
+    build(control_data, tmp_path, ("html",))
+    for name in map_names(control_data):
+        html = (tmp_path / f"{name}.html").read_text(encoding="utf-8")
+        assert "people" in html and f"Population ({year})" in html, name  # legend figures, tooltip field
+        assert "CSO settled-population estimates" in html
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "of the region&#x27;s population" in index and "not the people under a group" in index
+
+
+@pytest.mark.integration
+def test_national_total_of_1395_equals_the_statistics_office(real_boundaries):
+    from click.testing import CliRunner
+
+    from districtcontrol.cli import main
+
+    args = ["summary", "--region", "all", "--population-year", "1395", "--format", "csv", "--boundaries"]
+    result = CliRunner().invoke(main, [*args, str(real_boundaries)])
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    country = {int(r["unit_population"]) for r in rows if r["level"] == "country"}
+    assert country and all(abs(total - 27_657_145) <= 0.001 * 27_657_145 for total in country)
+    assert {r["population_source"] for r in rows} == {
+        "Population: Afghanistan CSO settled-population estimates (1395, 2016-17), compiled by C. Cookman"
+    }
+
+
+@pytest.mark.integration
+def test_without_population_every_output_says_so(tmp_path, real_boundaries):
+    from districtcontrol import build, load_control
+    from districtcontrol.geo.summary import format_summary, summarise
+
+    data = load_control(boundaries=real_boundaries, population=False)
+    assert "not available" in format_summary(summarise(data))
+    build(data, tmp_path, ("html",))
+    assert "people" not in (tmp_path / "combined.html").read_text(encoding="utf-8")
+    assert "Population: not available" in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+def test_summary_csv_cells_a_spreadsheet_would_run_are_neutralised(tiny_districts):
+    districts, people = _summary_input(tiny_districts)
+    districts["province"] = '=HYPERLINK("http://x")'
+    summary = summary_table(districts, groups=GROUPS, statuses=STATUSES, population=people)
+    rows = list(csv.DictReader(io.StringIO(format_summary(summary, "csv"))))
+    provinces = {r["unit"] for r in rows if r["level"] == "province"}
+    assert provinces == {'\'=HYPERLINK("http://x")'}

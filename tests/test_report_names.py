@@ -132,3 +132,33 @@ def test_every_alias_points_at_a_real_district(resolver):
         else:
             assert resolver.resolve_province(alias.alias)[0].name == alias.name, alias
         assert alias.reason, alias
+
+
+def test_kohistanat_under_faryab_is_an_error_naming_both(resolver):
+    res = resolver.resolve("Faryab", "Kohistanat")
+    assert not res.resolved
+    assert "Sar-e-Pul" in res.problem and "Faryab has Kohistan" in res.problem
+    assert res.suggestions[0].endswith("AF2203)") and any(s.endswith("AF2910)") for s in res.suggestions)
+
+
+@pytest.mark.parametrize(
+    ("province", "district", "pcode"),
+    [
+        ("", "BAHARAK (BADAKHSHAN)", "AF1706"),
+        ("", "MUQUR BADGHIS", "AF3103"),
+        ("Balkh", "PROVINCIAL CENTER (MAZAR SHARIF)", "AF2101"),
+        ("Faryab", "province Center (Maimana)", "AF2901"),
+        ("Ghor", "Markaz-e-Wilayat", "AF2301"),
+        ("Badakhshan", "Yamgan(Girwan)", "AF1718"),
+        ("Badakhshan", "Nesay / Darwaz-e-Bala", "AF1727"),
+        ("Badakhshan", "Wardooj", "AF1716"),
+        ("Farah", "Khak-i-Safeid", "AF3303"),
+        ("Baghlan", "Freng-Gharo", "AF0915"),
+        ("Kunduz", "Dasht\u2013i\u2013Archi", "AF1906"),
+        ("فاریاب", "ميمنه", "AF2901"),
+    ],
+)
+def test_real_world_spellings_of_issue_kinds(resolver, province, district, pcode):
+    res = resolver.resolve(province, district)
+    assert res.pcode == pcode, (res.method, res.problem, res.suggestions)
+    assert res.warning, "a name that is not the boundary file's own is shown with how it was read"

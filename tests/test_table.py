@@ -41,7 +41,8 @@ def test_province_level_rows_have_no_district():
         ("taliban,Kunduz,Khanabad,captured,2015/10,,", "date", "malformed date"),
         ("taliban,Kunduz,Khanabad,captured,2015-13,,", "date", "impossible date"),
         ("taliban,Kunduz,Khanabad,captured,2015-02-30,,", "date", "impossible date"),
-        ("taliban,,Khanabad,captured,,,", "province", "'province' is empty"),
+        ("taliban,,,captured,,,", "district", "no district and no province"),
+        ("taliban,Kunduz,Khanabad,,,,", "status", "'status' is empty"),
     ],
 )
 def test_bad_field_names_line_column_and_fix(tmp_path, row, column, needle):

@@ -41,7 +41,7 @@ from pathlib import Path
 from districtcontrol import DistrictControlError
 
 NONE_STATUS = "none"
-NONE_LABEL = "No status (cleared)"  # how a row with the reserved status reads
+NONE_LABEL = "No status (cleared)"
 # Okabe-Ito, most distinguishable first; used for statuses in rank order when no colour is given.
 PALETTE = ("#D55E00", "#E69F00", "#56B4E9", "#0072B2", "#009E73", "#CC79A7", "#F0E442", "#000000")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
@@ -105,6 +105,7 @@ class Legend:
         return (self.group_title or "{group}: districts by status").replace("{group}", self.group_label(group))
 
     def status_label(self, key: str) -> str:
+        """The label of a status; the reserved ``none`` reads "No status (cleared)"."""
         return NONE_LABEL if key == NONE_STATUS else self.status(key).label
 
     def status_color(self, key: str) -> str:

@@ -1,31 +1,63 @@
-"""Read and validate control tables: ``group,province,district,status,date,source,note``.
+"""Read and validate control tables: ``group,province,district,status,date,source,note`` (and ``pcode``).
 
 Every problem in a table is collected, with its file, line and column, before anything is
 raised, so a user fixes a table in one pass. Names are checked here only for being present;
 whether they exist on the map is :mod:`districtcontrol.geo.names`' job.
+
+Column names are matched whatever their case and spacing (``Province``, `` District ``).
+``group``, ``district`` and ``status`` must be there; ``province``, ``date``, ``source``,
+``note`` and ``pcode`` may be left out. Dates are ISO 8601 (``YYYY``, ``YYYY-MM`` or
+``YYYY-MM-DD``) unless a ``date_format`` is given, and are kept as ISO text with ASCII digits,
+so they sort as dates.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
+import gc
+import os
 import re
-from dataclasses import dataclass
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
+from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 from districtcontrol import DistrictControlError
+from districtcontrol._csv import (
+    RowReader,
+    SyntaxProblem,
+    column_key,
+    decode_utf8,
+    duplicate_columns,
+    printable,
+    read_limited,
+)
 
 COLUMNS = ("group", "province", "district", "status", "date", "source", "note")
-REQUIRED = ("group", "province", "status")
+OPTIONAL_COLUMNS = ("pcode",)
+REQUIRED_COLUMNS = ("group", "district", "status")
+REQUIRED = ("group", "status")
 MAX_FIELD_CHARS = 20_000
-DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
+_KNOWN = COLUMNS + OPTIONAL_COLUMNS
+_ADJACENT_NUMBERS = re.compile(r"%[-#]?[dmjyY]%[-#]?[dmjyY]")
+
+TableInput = Any  # a path, a pandas DataFrame, a list of dicts, or None for the shipped table
 
 
 @dataclass(frozen=True)
 class Record:
-    """One row of a control table; ``line`` is its line number in the file (header is 1)."""
+    """One row of a control table; ``line`` is its line number in the file (header is 1).
+
+    For a DataFrame or a list of dicts, ``line`` is the row's position counting from 1.
+    ``date`` is ISO 8601 text (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) or empty; ``pcode``
+    is the district code the row gives, if any, still to be checked against the boundaries.
+    """
 
     line: int
     group: str
@@ -35,6 +67,7 @@ class Record:
     date: str
     source: str
     note: str
+    pcode: str = ""
 
     @property
     def is_province_note(self) -> bool:
@@ -56,7 +89,7 @@ class Problem:
         where = f"{self.path}:{self.line}" if self.line else self.path
         col = f" [{self.column}]" if self.column else ""
         hint = f" ({self.suggestion})" if self.suggestion else ""
-        return f"{where}{col}: {self.message}{hint}"
+        return printable(f"{where}{col}: {self.message}{hint}")
 
 
 class TableError(DistrictControlError):
@@ -84,165 +117,369 @@ def aliases_path() -> Path:
     return Path(str(resources.files("districtcontrol.data").joinpath("aliases.csv")))
 
 
-def read_table(path: str | Path | None = None, legend=None) -> list[Record]:
+def read_table(table: TableInput = None, *, date_format: str | None = None, legend=None) -> list[Record]:
     """Read a control table and return its records; raise :class:`TableError` listing every problem.
 
-    ``path`` defaults to the shipped table. A UTF-8 byte-order mark and Windows line
-    endings are accepted.
+    ``table`` is a path (default: the shipped table), a pandas DataFrame or a list of dicts
+    (one per row, column name to value). A UTF-8 byte-order mark and Windows line endings are
+    accepted. ``date_format`` (strftime, e.g. ``%m/%d/%Y``) reads dates that are not ISO 8601.
     """
-    records, problems = _parse(Path(path) if path else default_table_path())
-    problems += vocabulary_problems(str(path or default_table_path()), records, legend)
+    records, problems = _parse(table, date_format, legend)
     if problems:
         raise TableError(problems=problems)
     return records
 
 
-def validate_table(path: str | Path | None = None, legend=None) -> list[Problem]:
-    """Return every problem in a control table (an empty list when it is fine)."""
-    records, problems = _parse(Path(path) if path else default_table_path())
-    return problems + vocabulary_problems(str(path or default_table_path()), records, legend)
+def validate_table(table: TableInput = None, *, date_format: str | None = None, legend=None) -> list[Problem]:
+    """Return every problem in a control table (an empty list when it is fine); see :func:`read_table`."""
+    return _parse(table, date_format, legend)[1]
 
 
-def vocabulary_problems(name: str, records: list[Record], legend=None) -> list[Problem]:
-    """Rows whose group or status the legend does not declare (``none`` is always a status: it clears one)."""
-    from districtcontrol.data.legend import NONE_STATUS, read_legend
-
-    legend = legend or read_legend()
-    groups, statuses = legend.group_keys, (*legend.status_keys, NONE_STATUS)
-    where = f"declared in {legend.path.name if legend.path else 'the legend'}"
-    problems = []
-    for rec in records:
-        if rec.group not in groups:
-            hint = f"{_closest(rec.group, groups)} ({where}; add a [groups.{rec.group}] table to your legend file)"
-            problems.append(Problem(name, rec.line, "group", f"unknown group '{rec.group}'", hint))
-        if rec.status not in statuses:
-            hint = f"{_closest(rec.status, statuses)} ({where})"
-            problems.append(Problem(name, rec.line, "status", f"unknown status '{rec.status}'", hint))
-    return problems
-
-
-def _parse(path: Path) -> tuple[list[Record], list[Problem]]:
-    name = str(path)
-    text, problem = _read_text(path)
-    if problem:
-        return [], [problem]
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        rows = list(reader)
-    except csv.Error as exc:
-        return [], [Problem(name, reader.line_num, None, f"not a readable CSV file: {exc}")]
-    if not rows:
-        return [], [Problem(name, None, None, "the file is empty", f"start with the header {','.join(COLUMNS)}")]
-    header = [h.strip().lower() for h in rows[0]]
-    problems = _check_header(name, header)
+def _parse(table: TableInput, date_format: str | None, legend=None) -> tuple[list[Record], list[Problem]]:
+    _check_date_format(date_format)
+    source = _open(table)
+    if source.refused:
+        return [], source.refused
+    problems = _check_header(source.name, source.header)
     if problems:
         return [], problems
-    if len(rows) == 1:
-        return [], [Problem(name, 1, None, "the table has a header but no rows", "add at least one row")]
+    check = _RowChecker(source.name, source.header, date_format, _Vocabulary.of(legend))
     records: list[Record] = []
-    for line, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        record, row_problems = _check_row(name, line, header, row)
-        problems.extend(row_problems)
-        if record:
-            records.append(record)
-    problems.extend(_check_consistency(name, records))
+    with _no_garbage_collection():
+        for line, row in source.rows:
+            record = check(line, row)
+            if record:
+                records.append(record)
+    problems = check.problems + [Problem(source.name, p.line, None, p.message, p.suggestion) for p in source.syntax]
+    problems.sort(key=lambda p: p.line or 0)
+    if not check.rows and not problems:
+        return [], [Problem(source.name, 1, None, "the table has a header but no rows", "add at least one row")]
+    problems.extend(_check_consistency(source.name, records))
     return records, problems
 
 
-def _read_text(path: Path) -> tuple[str, Problem | None]:
+@contextmanager
+def _no_garbage_collection() -> Iterator[None]:
+    """Pause the cycle collector while a large table becomes records: they form no cycles, and its
+    passes over millions of new objects would take longer than the reading itself."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@dataclass
+class _Source:
+    """A table being read: its name in messages, header, numbered rows (read lazily), the CSV syntax
+    problems found while reading them, and the problems that stopped reading before any row."""
+
+    name: str
+    header: list[str] = field(default_factory=list)
+    rows: Iterable[tuple[int, list[str]]] = ()
+    syntax: list[SyntaxProblem] = field(default_factory=list)
+    refused: list[Problem] = field(default_factory=list)
+
+
+def _open(table: TableInput) -> _Source:
+    if table is None or isinstance(table, str | os.PathLike):
+        return _open_csv(Path(table) if table else default_table_path())
+    if hasattr(table, "columns") and hasattr(table, "itertuples"):
+        header = [str(c) for c in table.columns]
+        rows = ([_cell(v) for v in values] for values in table.itertuples(index=False, name=None))
+        return _Source("DataFrame", header, enumerate(rows, start=1))
+    if isinstance(table, list | tuple) and all(isinstance(row, Mapping) for row in table):
+        header = list(dict.fromkeys(str(k) for row in table for k in row))
+        rows = ([_cell(row.get(h, "")) for h in header] for row in table)
+        return _Source("rows", header, enumerate(rows, start=1))
+    kind = type(table).__name__
+    raise DistrictControlError(f"a table is a path, a pandas DataFrame or a list of dicts, not a {kind}")
+
+
+def _open_csv(path: Path) -> _Source:
     name = str(path)
+    empty = Problem(name, None, None, "the file is empty", f"start with the header {','.join(COLUMNS)}")
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return "", Problem(name, None, None, "no such file", "check the path passed with --table")
-    except OSError as exc:
-        return "", Problem(name, None, None, f"cannot read the file: {exc.strerror}")
-    if not data.strip():
-        return "", Problem(name, None, None, "the file is empty", f"start with the header {','.join(COLUMNS)}")
+        text = decode_utf8(read_limited(path), name)
+    except DistrictControlError as exc:
+        return _Source(name, refused=[Problem(name, exc.line, None, exc.message)])
+    if not text.strip():
+        return _Source(name, refused=[empty])
+    reader = RowReader(text)
+    rows = iter(reader)
+    first = next(rows, None)
+    if first is None:
+        syntax = [Problem(name, p.line, None, p.message, p.suggestion) for p in reader.problems]
+        return _Source(name, refused=syntax or [empty])
+    return _Source(name, first[1], rows, reader.problems)
+
+
+def _cell(value: object) -> str:
+    """A DataFrame or dict value as table text: missing values empty, whole floats without '.0', dates ISO."""
+    if _missing(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _missing(value: object) -> bool:
+    """None, NaN, NaT or pandas' NA."""
+    if value is None:
+        return True
     try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return "", Problem(
-            name,
-            line,
-            None,
-            f"byte 0x{data[exc.start]:02x} is not UTF-8",
-            "save the file as UTF-8 (in a spreadsheet: 'CSV UTF-8')",
-        )
+        return bool(value != value)
+    except (TypeError, ValueError):  # pandas.NA refuses to be a bool
+        return True
 
 
 def _check_header(name: str, header: list[str]) -> list[Problem]:
     problems = []
-    missing = [c for c in COLUMNS if c not in header]
-    unknown = [c for c in header if c not in COLUMNS]
-    for col in missing:
-        problems.append(Problem(name, 1, col, f"missing column '{col}'", f"the header must be {','.join(COLUMNS)}"))
-    for col in unknown:
-        hint = _closest(col, COLUMNS)
-        problems.append(Problem(name, 1, col or "(empty)", f"unknown column '{col}'", hint))
-    if len(set(header)) != len(header):
-        problems.append(Problem(name, 1, None, "a column name appears twice", "keep one of each"))
+    keys = [column_key(h) for h in header]
+    for col in REQUIRED_COLUMNS:
+        if col not in keys:
+            problems.append(Problem(name, 1, col, f"missing column '{col}'", _header_hint()))
+    for raw, key in zip(header, keys):
+        if key not in _KNOWN:
+            problems.append(Problem(name, 1, raw or "(empty)", f"unknown column '{raw}'", _closest(key, _KNOWN)))
+    for key, positions in duplicate_columns(header).items():
+        where = " and ".join(str(p) for p in positions)
+        msg = f"column '{key}' appears {len(positions)} times (columns {where})"
+        problems.append(Problem(name, 1, key or "(empty)", msg, "keep one of each"))
     return problems
 
 
-def _check_row(name: str, line: int, header: list[str], row: list[str]) -> tuple[Record | None, list[Problem]]:
-    if len(row) != len(header):
-        msg = f"has {len(row)} fields, the header has {len(header)}"
-        return None, [Problem(name, line, None, msg, "quote fields that contain commas")]
-    values = {h: cell.strip() for h, cell in zip(header, row)}
-    problems = [p for col in COLUMNS for p in _check_field(name, line, col, values[col])]
-    if problems:
-        return None, problems
-    values["group"] = values["group"].lower()
-    values["status"] = values["status"].lower()
-    return Record(line=line, **values), []
+def _header_hint() -> str:
+    return f"the header needs {', '.join(REQUIRED_COLUMNS)}; it may also have {', '.join(c for c in _KNOWN if c not in REQUIRED_COLUMNS)}"
 
 
-def _check_field(name: str, line: int, column: str, value: str) -> list[Problem]:
+class _RowChecker:
+    """Checks rows of one table and turns good ones into records; collects the problems of bad ones.
+
+    A row that passes every check takes a fast path; only a bad row is examined field by field.
+    Values repeated from row to row (groups, names, dates, sources) are stored once.
+    """
+
+    def __init__(self, name: str, header: list[str], date_format: str | None, vocabulary: _Vocabulary):
+        keys = [column_key(h) for h in header]
+        self.name, self.width, self.date_format = name, len(keys), date_format
+        self.vocabulary = vocabulary
+        self._fields = itemgetter(*(keys.index(c) if c in keys else -1 for c in _KNOWN))
+        self._shared: dict[str, str] = {}
+        self._groups, self._statuses = frozenset(vocabulary.groups), frozenset(vocabulary.statuses)
+        self.problems: list[Problem] = []
+        self.rows = 0
+        self._dates: dict[str, tuple[str, str | None]] = {}
+
+    def _date(self, value: str) -> tuple[str, str | None]:
+        """The date read once per distinct value."""
+        known = self._dates.get(value)
+        if known is None:
+            if len(self._dates) > 100_000:
+                self._dates.clear()
+            known = self._dates[value] = _read_date(value, self.date_format)
+        return known
+
+    def __call__(self, line: int, row: list[str]) -> Record | None:
+        """The row as a record, or None when it is blank (skipped) or bad (its problems collected)."""
+        cells = [cell.strip() for cell in row]
+        if not any(cells):
+            return None
+        self.rows += 1
+        if len(cells) != self.width:
+            msg = f"has {len(cells)} fields, the header has {self.width}"
+            self.problems.append(Problem(self.name, line, None, msg, "quote fields that contain commas"))
+            return None
+        cells.append("")  # what a column the table does not have reads as
+        group, province, district, status, date, source, note, pcode = self._fields(cells)
+        group, status = group.lower(), status.lower()
+        date_error = None
+        if date:
+            date, date_error = self._date(date)
+        if (
+            date_error
+            or group not in self._groups
+            or status not in self._statuses
+            or not (district or province)
+            or max(map(len, cells)) > MAX_FIELD_CHARS
+        ):
+            self.problems.extend(self._row_problems(line, cells))
+            return None
+        share = self._shared.setdefault
+        return Record(
+            line,
+            share(group, group),
+            share(province, province),
+            share(district, district),
+            share(status, status),
+            share(date, date),
+            share(source, source),
+            note,
+            share(pcode, pcode),
+        )
+
+    def _row_problems(self, line: int, cells: list[str]) -> list[Problem]:
+        values = dict(zip(_KNOWN, self._fields(cells)))
+        problems = [p for col in _KNOWN for p in _check_field(self.name, line, col, values[col], self.vocabulary)]
+        if values["date"] and not problems:
+            problem = _read_date(values["date"], self.date_format)[1]
+            if problem:
+                problems.append(Problem(self.name, line, "date", problem, _date_hint(self.date_format)))
+        if not values["district"] and not values["province"]:
+            msg, hint = "no district and no province", "give a district, its province or both"
+            problems.append(Problem(self.name, line, "district", msg, hint))
+        return problems
+
+
+def _check_field(name: str, line: int, column: str, value: str, vocabulary: _Vocabulary) -> list[Problem]:
     if len(value) > MAX_FIELD_CHARS:
         msg = f"field is {len(value):,} characters long, more than {MAX_FIELD_CHARS:,}"
         return [Problem(name, line, column, msg, "shorten it")]
     if column in REQUIRED and not value:
-        return [Problem(name, line, column, f"'{column}' is empty", _allowed(column))]
-    if column == "date" and value:
-        problem = date_problem(value)
-        if problem:
-            return [Problem(name, line, column, problem, "write YYYY, YYYY-MM or YYYY-MM-DD")]
+        return [Problem(name, line, column, f"'{column}' is empty", _allowed(column, vocabulary))]
+    if column in ("group", "status"):
+        unknown = _vocabulary_problem(column, value, vocabulary)
+        if unknown:
+            return [Problem(name, line, column, *unknown)]
     return []
 
 
-def date_problem(value: str) -> str | None:
-    """Why ``value`` is not a valid ISO 8601 (partial) date, or None if it is."""
-    match = DATE_PATTERN.match(value)
+@dataclass(frozen=True)
+class _Vocabulary:
+    """The groups and statuses a table may use: the keys of its legend, and ``none`` (clears a status)."""
+
+    groups: tuple[str, ...]
+    statuses: tuple[str, ...]
+    where: str
+
+    @classmethod
+    def of(cls, legend=None) -> _Vocabulary:
+        from districtcontrol.data.legend import NONE_STATUS, read_legend
+
+        legend = legend or read_legend()
+        where = f"the keys of {legend.path.name if legend.path else 'the legend'}"
+        return cls(legend.group_keys, (*legend.status_keys, NONE_STATUS), where)
+
+    def allowed(self, column: str) -> tuple[str, ...]:
+        return self.groups if column == "group" else self.statuses
+
+
+@lru_cache(maxsize=1024)
+def _vocabulary_problem(column: str, value: str, vocabulary: _Vocabulary) -> tuple[str, str] | None:
+    """(message, suggestion) when ``value`` is not a group or status of the legend: the one place they are checked."""
+    allowed = vocabulary.allowed(column)
+    if value.lower() in allowed:
+        return None
+    hint = _closest(value.lower(), allowed) + f" ({vocabulary.where}; declare new ones in a legend file, --legend)"
+    return f"unknown {column} '{value}'", hint
+
+
+def date_problem(value: str, date_format: str | None = None) -> str | None:
+    """Why ``value`` is not a valid date (ISO 8601, partial allowed, or ``date_format``), or None if it is."""
+    return _read_date(value, date_format)[1]
+
+
+def normalise_date(value: str, date_format: str | None = None) -> str:
+    """``value`` as ISO 8601 text with ASCII digits; raise :class:`DistrictControlError` if it is no date."""
+    iso, problem = _read_date(value, date_format)
+    if problem:
+        raise DistrictControlError(f"{problem} ({_date_hint(date_format)})")
+    return iso
+
+
+def _read_date(value: str, date_format: str | None) -> tuple[str, str | None]:
+    """(ISO text, None) for a good date, ("", why) otherwise. Digits of any script count as digits."""
+    text = _ascii_digits(value)
+    if date_format:
+        return _read_formatted(value, text, date_format)
+    match = DATE_PATTERN.match(text)
     if not match:
-        return f"malformed date '{value}'"
+        return "", f"malformed date '{value}'"
     year, month, day = (int(g) if g else None for g in match.groups())
     try:
-        dt.date(year, month or 1, day or 1)
+        date = dt.date(year, month or 1, day or 1)
     except ValueError:
-        return f"impossible date '{value}'"
-    if year < 1900 or dt.date(year, month or 1, day or 1) > dt.date.today():
-        return f"date '{value}' is out of range"
-    return None
+        return "", f"impossible date '{value}'"
+    return (text, None) if _in_range(date) else ("", f"date '{value}' is out of range")
+
+
+def _read_formatted(value: str, text: str, date_format: str) -> tuple[str, str | None]:
+    try:
+        parsed = dt.datetime.strptime(text, date_format).date()
+    except ValueError:
+        return "", f"date '{value}' does not match the format '{date_format}'"
+    if text != parsed.strftime(date_format) and _ADJACENT_NUMBERS.search(date_format):
+        return (
+            "",
+            f"date '{value}' can be read two ways with '{date_format}'; write it as {parsed.strftime(date_format)}",
+        )
+    if not _in_range(parsed):
+        return "", f"date '{value}' is out of range"
+    precision = 10 if re.search(r"%[-#]?[dj]", date_format) else 7 if re.search(r"%[-#]?[mbB]", date_format) else 4
+    return parsed.isoformat()[:precision], None
+
+
+def _check_date_format(date_format: str | None) -> None:
+    """Refuse a date format that cannot read a date both ways round, or whose year is ambiguous."""
+    if not date_format:
+        return
+    if re.search(r"%[-#]?y", date_format):
+        raise DistrictControlError(
+            f"date format '{date_format}': a two-digit year (%y) can be read two ways (19xx or 20xx); "
+            "use %Y with four-digit years"
+        )
+    probe = dt.date(2015, 11, 23)
+    try:
+        ok = "%Y" in date_format and dt.datetime.strptime(probe.strftime(date_format), date_format).year == 2015
+    except ValueError:
+        ok = False
+    if not ok:
+        raise DistrictControlError(
+            f"'{date_format}' is not a date format that reads a four-digit year (%Y); "
+            "write one like %m/%d/%Y, %d.%m.%Y or %Y-%m"
+        )
+
+
+def _ascii_digits(value: str) -> str:
+    """Full-width forms folded (NFKC) and digits of any script (٢٠١٥, ۲۰۱۵) written as ASCII digits."""
+    if value.isascii():
+        return value
+    text = unicodedata.normalize("NFKC", value)
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+
+
+def _in_range(date: dt.date) -> bool:
+    return date.year >= 1900 and date <= dt.date.today()
+
+
+def _date_hint(date_format: str | None) -> str:
+    if date_format:
+        return f"write dates as '{date_format}'"
+    return "write YYYY, YYYY-MM or YYYY-MM-DD, or give the table's format with --date-format (e.g. %m/%d/%Y)"
 
 
 def _check_consistency(name: str, records: list[Record]) -> list[Problem]:
     problems = []
-    seen: dict[tuple, Record] = {}
-    status_at: dict[tuple, Record] = {}
+    first_at: dict[tuple, Record] = {}
+    places: dict[tuple[str, str], tuple[str, str]] = {}
     for rec in records:
-        key = _row_key(rec)
-        if key in seen:
-            msg = f"duplicate of line {seen[key].line}"
-            problems.append(Problem(name, rec.line, None, msg, "delete one of the two rows"))
+        place = places.get((rec.province, rec.district))
+        if place is None:
+            place = places[rec.province, rec.district] = (_norm(rec.province), _norm(rec.district))
+        earlier = first_at.setdefault((rec.group, place, rec.date), rec)
+        if earlier is rec:
             continue
-        seen[key] = rec
-        place = (rec.group, _norm(rec.province), _norm(rec.district), rec.date)
-        earlier = status_at.setdefault(place, rec)
-        if earlier is not rec and earlier.status != rec.status:
+        if earlier.status == rec.status:
+            problems.append(
+                Problem(name, rec.line, None, f"duplicate of line {earlier.line}", "delete one of the two rows")
+            )
+        else:
             msg = (
                 f"status '{rec.status}' conflicts with '{earlier.status}' on line {earlier.line} "
                 f"for the same group, district and date"
@@ -251,17 +488,13 @@ def _check_consistency(name: str, records: list[Record]) -> list[Problem]:
     return problems
 
 
-def _row_key(rec: Record) -> tuple:
-    return (rec.group, _norm(rec.province), _norm(rec.district), rec.status, rec.date)
-
-
 def _norm(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def _allowed(column: str) -> str:
+def _allowed(column: str, vocabulary: _Vocabulary) -> str:
     if column in ("group", "status"):
-        return "one of the keys of the legend file"
+        return "one of " + ", ".join(vocabulary.allowed(column))
     return "fill it in"
 
 

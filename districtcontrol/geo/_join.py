@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from districtcontrol.data.legend import NONE_STATUS
 from districtcontrol.data.table import Problem, Record, TableError
@@ -41,16 +42,77 @@ class ProvinceNote:
 
 
 def resolve_records(records: list[Record], resolver: Resolver, path: str) -> list[ResolvedRecord]:
-    """Resolve the names of every record; raise :class:`TableError` naming each row that fails."""
+    """Resolve the names of every record; raise :class:`TableError` naming each row that fails.
+
+    Rows are then compared by the district they resolve to, not by spelling: two rows of a
+    group for one district and date (``Khanabad`` and ``Khan Abad``) are a duplicate when they
+    agree and a conflict when they do not, and the problem names both lines.
+    """
     resolved, problems = [], []
+    known: dict[tuple[str, str], Resolution] = {}
     for rec in records:
-        res = resolver.resolve(rec.province, rec.district)
+        res = known.get((rec.province, rec.district))
+        if res is None:
+            res = known[rec.province, rec.district] = resolver.resolve(rec.province, rec.district)
         if not res.resolved:
             problems.append(_resolution_problem(path, rec, res))
         resolved.append(ResolvedRecord(rec, res))
+    problems.extend(_same_place_problems(path, [r for r in resolved if r.resolution.resolved]))
     if problems:
-        raise TableError(problems)
+        raise TableError(sorted(problems, key=lambda p: p.line or 0))
     return resolved
+
+
+def resolve_names(
+    records: list[Record],
+    path: str,
+    boundaries: str | Path | None = None,
+    *,
+    name_field: str | None = None,
+    province_field: str | None = None,
+    pcode_field: str | None = None,
+) -> list[ResolvedRecord]:
+    """Resolve every record against the boundary file in use, without joining: what ``validate`` checks.
+
+    ``path`` names the table in problems; raises :class:`TableError` as :func:`resolve_records` does.
+    """
+    from districtcontrol.geo.boundaries import locate_boundaries, read_boundaries
+
+    source = locate_boundaries(boundaries)
+    frame = read_boundaries(source.path, name_field=name_field, province_field=province_field, pcode_field=pcode_field)
+    return resolve_records(records, Resolver.from_frame(frame), path)
+
+
+def _same_place_problems(path: str, resolved: list[ResolvedRecord]) -> list[Problem]:
+    problems = []
+    first_at: dict[tuple, ResolvedRecord] = {}
+    for r in resolved:
+        rec = r.record
+        place = (rec.group, r.pcode or f"province {r.resolution.province_pcode}", rec.date)
+        earlier = first_at.setdefault(place, r)
+        if earlier is r:
+            continue
+        both = f"line {earlier.record.line} ({_as_written(earlier)}) and line {rec.line} ({_as_written(r)}) both name {_place_label(r)}"
+        if earlier.record.status == rec.status:
+            problems.append(Problem(path, rec.line, None, f"duplicate: {both}", "delete one of the two rows"))
+        else:
+            msg = f"status '{rec.status}' conflicts with '{earlier.record.status}': {both}, same group and date"
+            problems.append(Problem(path, rec.line, "status", msg, "give the rows different dates or keep one"))
+    return problems
+
+
+def _as_written(r: ResolvedRecord) -> str:
+    rec = r.record
+    return (
+        f"'{rec.district}' in '{rec.province}'"
+        if rec.district and rec.province
+        else f"'{rec.district or rec.province}'"
+    )
+
+
+def _place_label(r: ResolvedRecord) -> str:
+    res = r.resolution
+    return res.district.label if res.district else f"the province {res.province} ({res.province_pcode})"
 
 
 def _resolution_problem(path: str, rec: Record, res: Resolution) -> Problem:
@@ -93,12 +155,13 @@ def join_control(districts, resolved: list[ResolvedRecord], groups: Sequence[str
         if not r.record.is_province_note:
             by_pcode.setdefault(r.pcode, []).append(r)
     joined = districts.copy()
-    rows = [by_pcode.get(pc, []) for pc in joined["pcode"]]
     order = {g: i for i, g in enumerate(groups)}
+    rows = [_ordered(by_pcode.get(pc, []), order) for pc in joined["pcode"]]  # sorted once per district
+    latest = [{r.record.group: r.record.status for r in rs if holds(r.record.date, as_of)} for rs in rows]
     for group in groups:
-        joined[group] = [_latest_status(rs, group, order, as_of) for rs in rows]
-    joined["sources"] = [_sources(rs, order) for rs in rows]
-    joined["history"] = [[_history_entry(r, as_of) for r in _ordered(rs, order)] for rs in rows]
+        joined[group] = [_held(statuses.get(group)) for statuses in latest]
+    joined["sources"] = [_sources(rs) for rs in rows]
+    joined["history"] = [[_history_entry(r, as_of) for r in rs] for rs in rows]
     return joined[[*DISTRICT_COLUMNS, *groups, "sources", "history", "geometry"]]
 
 
@@ -106,10 +169,8 @@ def _ordered(rows: list[ResolvedRecord], order: dict[str, int]) -> list[Resolved
     return sorted(rows, key=lambda r: (order[r.record.group], r.record.date, r.record.line))
 
 
-def _latest_status(rows: list[ResolvedRecord], group: str, order: dict[str, int], as_of: dt.date | None) -> str | None:
-    """The status of the group's deciding row on ``as_of``; None when it has none or the row says ``none`` (cleared)."""
-    mine = [r for r in _ordered(rows, order) if r.record.group == group and holds(r.record.date, as_of)]
-    status = mine[-1].record.status if mine else None
+def _held(status: str | None) -> str | None:
+    """A group's status from its deciding row; None when the row says ``none`` (the status is cleared)."""
     return None if status == NONE_STATUS else status
 
 
@@ -122,18 +183,18 @@ def latest_record(history: list[dict], group: str) -> dict | None:
     return mine[-1] if mine and mine[-1]["status"] != NONE_STATUS else None
 
 
-def _sources(rows: list[ResolvedRecord], order: dict[str, int]) -> str:
-    parts = []
-    for r in _ordered(rows, order):
-        for src in r.record.source.split(";"):
-            if src.strip() and src.strip() not in parts:
-                parts.append(src.strip())
+def _sources(ordered: list[ResolvedRecord]) -> str:
+    parts: dict[str, None] = {}  # in order and linear: a district may have thousands of rows
+    for source in dict.fromkeys(r.record.source for r in ordered):
+        for src in source.split(";"):
+            if src.strip():
+                parts.setdefault(src.strip())
     return "; ".join(parts)
 
 
 def _history_entry(r: ResolvedRecord, as_of: dt.date | None) -> dict:
     rec = r.record
-    later = {} if holds(rec.date, as_of) else {"after_as_of": True}
+    later = {} if holds(rec.date, as_of) else {"after_as_of": True}  # kept in the history, not deciding
     return {
         "group": rec.group,
         "status": rec.status,

@@ -12,13 +12,19 @@ geometry`` and valid polygon geometries.
 from __future__ import annotations
 
 import hashlib
+import logging
+import math
 import os
 import sys
+import time
 import warnings
+import zipfile
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from districtcontrol import DistrictControlError
+from districtcontrol._csv import printable
 
 ENV_PATH = "DISTRICTCONTROL_BOUNDARIES"
 ENV_URL = "DISTRICTCONTROL_BOUNDARIES_URL"
@@ -30,8 +36,14 @@ URL = (
     "56d325d3a87200475dc680ccc4654d8b13a3ac28/district_data/boundaries/" + FILENAME
 )
 SHA256 = "783feade31a8e8b450d7c439446a935b34eb4ee8fc24fd0e182dfc5943b3abd3"
+SIZE_BYTES = 3_646_293  # of the pinned file: a download is stopped as soon as it grows past it
 ATTRIBUTION = "Boundaries: AGCHO / UN OCHA COD-AB (2018)"
 DOWNLOAD_TIMEOUT_S = 60
+MAX_FEATURES = 100_000  # Afghanistan has about 400 districts; a file with more is refused before it is read
+MAX_UNCOMPRESSED_BYTES = 2**30
+OVERLAP_TOLERANCE = 0.001  # share of the smaller district: slivers from digitising below it are only logged
+
+logger = logging.getLogger(__name__)
 
 STANDARD_COLUMNS = [
     "pcode",
@@ -63,10 +75,29 @@ HOW_TO_SUPPLY = (
 
 @dataclass(frozen=True)
 class BoundarySource:
-    """The boundary file in use and where it was found (argument, environment, cache, download)."""
+    """The boundary file in use and where it was found (argument, environment, cache, download).
+
+    ``is_pinned`` tells whether it is the COD-AB file the tool is pinned to (its sha256
+    matches); ``attribution`` credits it, or says "unknown source" for any other file.
+    """
 
     path: Path
     origin: str
+
+    @cached_property
+    def sha256(self) -> str:
+        """The file's sha256, as hex (computed once)."""
+        return file_sha256(self.path)
+
+    @property
+    def is_pinned(self) -> bool:
+        """True when the file is the pinned UN OCHA COD-AB district file."""
+        return self.sha256 == SHA256
+
+    @property
+    def attribution(self) -> str:
+        """The credit line for maps drawn from this file."""
+        return ATTRIBUTION if self.is_pinned else f"Boundaries: {self.path.name} (unknown source)"
 
 
 def cache_dir() -> Path:
@@ -78,6 +109,16 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("districtcontrol"))
 
 
+def _usable_cache_dir() -> Path:
+    folder = cache_dir()
+    blocker = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise DistrictControlError(
+            f"the cache folder {folder} cannot be used: {blocker} is a file. Remove it, or set {ENV_CACHE} to a folder."
+        )
+    return folder
+
+
 def locate_boundaries(
     path: str | Path | None = None, *, download: bool = True, progress: bool | None = None
 ) -> BoundarySource:
@@ -86,12 +127,25 @@ def locate_boundaries(
         return BoundarySource(_existing(Path(path), "--boundaries"), "argument")
     if os.environ.get(ENV_PATH):
         return BoundarySource(_existing(Path(os.environ[ENV_PATH]), ENV_PATH), "environment")
-    cached = cache_dir() / FILENAME
+    cached = _usable_cache_dir() / FILENAME
     if cached.is_file():
-        return BoundarySource(cached, "cache")
-    if not download:
+        if _is_pinned_file(cached):
+            return BoundarySource(cached, "cache")
+        if not download:
+            raise DistrictControlError(
+                f"the cached boundary file {cached} is not the pinned COD-AB file (its sha256 is not {SHA256}). "
+                "Delete it to download the right one, or pass your own file with --boundaries."
+            )
+        logger.warning("the cached boundary file %s is not the pinned COD-AB file; downloading it again", cached)
+    elif not download:
         raise DistrictControlError(HOW_TO_SUPPLY.format(cache=cache_dir(), sha=SHA256))
     return BoundarySource(download_boundaries(progress=progress), "download")
+
+
+def _is_pinned_file(path: Path) -> bool:
+    import pooch
+
+    return pooch.file_hash(str(path), alg="sha256") == SHA256
 
 
 def _existing(path: Path, how: str) -> Path:
@@ -106,30 +160,92 @@ def _existing(path: Path, how: str) -> Path:
 def download_boundaries(url: str | None = None, *, progress: bool | None = None) -> Path:
     """Download the COD-AB district file into the cache, verify its sha256, return its path.
 
-    A download whose checksum does not match is deleted, never cached. ``url`` defaults to
+    The cache is a pooch registry pinned to the file's sha256: a cached file is checked on
+    every use and fetched again when it differs. The download is bounded in total time
+    (``DISTRICTCONTROL_DOWNLOAD_TIMEOUT`` seconds, default 60, for the whole transfer) and in
+    size (the pinned file's); a download that fails, is too slow or too large, or whose
+    checksum does not match, leaves nothing in the cache. ``url`` defaults to
     ``DISTRICTCONTROL_BOUNDARIES_URL`` or the pinned public address.
     """
     import pooch
     import requests
 
     url = url or os.environ.get(ENV_URL) or URL
-    folder = cache_dir()
+    seconds = _download_timeout()
+    folder = _usable_cache_dir()
     show = sys.stderr.isatty() if progress is None else progress
-    timeout = float(os.environ.get(ENV_TIMEOUT) or DOWNLOAD_TIMEOUT_S)
-    downloader = pooch.HTTPDownloader(progressbar=show, timeout=timeout)
-    print(f"Downloading district boundaries from {url}", file=sys.stderr)
+    registry = pooch.create(path=folder, base_url="", registry={FILENAME: f"sha256:{SHA256}"}, urls={FILENAME: url})
+    _remove_stale_downloads(folder, seconds)
+    logger.info("Downloading district boundaries from %s", url)
     try:
-        fetched = pooch.retrieve(url, known_hash=f"sha256:{SHA256}", fname=FILENAME, path=folder, downloader=downloader)
+        fetched = registry.fetch(FILENAME, downloader=_BoundedDownload(seconds, SIZE_BYTES, show))
     except ValueError as exc:
         (folder / FILENAME).unlink(missing_ok=True)
         raise DistrictControlError(
             f"the downloaded boundary file is corrupt ({exc}). Nothing was cached; try again."
         ) from exc
-    except (requests.RequestException, OSError) as exc:
+    except (requests.RequestException, OSError, _DownloadStopped) as exc:
         (folder / FILENAME).unlink(missing_ok=True)
         reason = f"could not download the boundary file: {exc}.\n"
         raise DistrictControlError(reason + HOW_TO_SUPPLY.format(cache=folder, sha=SHA256)) from exc
     return Path(fetched)
+
+
+def _download_timeout() -> float:
+    value = os.environ.get(ENV_TIMEOUT) or str(DOWNLOAD_TIMEOUT_S)
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise DistrictControlError(
+            f"{ENV_TIMEOUT}={value!r} is not a number of seconds; set it to one such as 60, or unset it"
+        )
+    return seconds
+
+
+def _remove_stale_downloads(folder: Path, seconds: float) -> None:
+    """Temporary files of downloads that were killed; any running download is younger than its time bound."""
+    if not folder.is_dir():
+        return
+    cutoff = time.time() - 2 * seconds - 60
+    for leftover in folder.glob("tmp*"):
+        try:
+            if leftover.is_file() and leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
+        except OSError:
+            pass
+
+
+class _DownloadStopped(Exception):
+    """A download stopped for taking too long or growing too large."""
+
+
+class _BoundedDownload:
+    """A pooch downloader that stops after ``seconds`` in all and after ``max_bytes`` bytes."""
+
+    def __init__(self, seconds: float, max_bytes: int, progress: bool):
+        self.seconds, self.max_bytes, self.progress = seconds, max_bytes, progress
+
+    def __call__(self, url: str, output_file: str, _pooch) -> None:
+        import requests
+        from tqdm import tqdm
+
+        deadline = time.monotonic() + self.seconds
+        with requests.get(url, stream=True, timeout=self.seconds) as response:
+            response.raise_for_status()
+            declared = int(response.headers.get("Content-Length") or 0)
+            if declared > self.max_bytes:
+                raise _DownloadStopped(f"the server offers {declared:,} bytes, the file has {self.max_bytes:,}")
+            bar = tqdm(total=declared or None, unit="B", unit_scale=True, disable=not self.progress, file=sys.stderr)
+            with open(output_file, "wb") as out, bar:
+                while chunk := response.raw.read1(1 << 16, decode_content=True):
+                    out.write(chunk)
+                    bar.update(len(chunk))
+                    if out.tell() > self.max_bytes:
+                        raise _DownloadStopped(f"the download grew past the file's {self.max_bytes:,} bytes")
+                    if time.monotonic() > deadline:
+                        raise _DownloadStopped(f"the download took longer than {self.seconds:g} s in all")
 
 
 def file_sha256(path: str | Path) -> str:
@@ -166,11 +282,18 @@ def read_boundaries(
     COD-AB and geoBoundaries columns are detected; other files need ``name_field`` (and
     ideally ``province_field`` and ``pcode_field``). Non-WGS 84 input is reprojected and invalid
     geometries are repaired.
+
+    Refused, with the districts named: a file of more than :data:`MAX_FEATURES` features
+    (before any geometry is read), P-codes that are empty or shared by several districts,
+    coordinates that are not finite or not on the globe, and districts that overlap.
     """
-    raw = _read_raw(Path(path))
+    path = Path(path)
+    raw = _read_raw(path)
     overrides = {"district": name_field, "province": province_field, "pcode": pcode_field}
-    frame = _standardise(raw, Path(path), overrides)
-    return _clean_geometries(frame, Path(path))
+    frame = _clean_geometries(_standardise(raw, path, overrides), path)
+    _check_codes(frame, path, _source_column(raw, "pcode", pcode_field))
+    _check_overlaps(frame, path)
+    return frame
 
 
 def _read_raw(path: Path):
@@ -178,34 +301,74 @@ def _read_raw(path: Path):
 
     if not path.is_file():
         raise DistrictControlError("no such boundary file; check --boundaries or " + ENV_PATH, str(path))
+    _check_size(path)
     try:
-        frame = pyogrio.read_dataframe(path, use_arrow=True)
+        with warnings.catch_warnings():  # NaN coordinates are reported below, with the districts named
+            warnings.filterwarnings("ignore", "invalid value encountered", RuntimeWarning)
+            frame = pyogrio.read_dataframe(path, use_arrow=True)
     except Exception as exc:  # pyogrio raises several GDAL error types
-        raise DistrictControlError(
-            f"cannot read boundaries ({exc}). Supply a zipped shapefile, .shp, GeoJSON or GeoPackage of district polygons.",
-            str(path),
-        ) from exc
+        raise _unreadable(path, exc) from exc
     if len(frame) == 0 or frame.geometry.isna().all():
         raise DistrictControlError("the boundary file has no features; is it the district (ADM2) layer?", str(path))
     return frame
+
+
+def _unreadable(path: Path, exc: Exception) -> DistrictControlError:
+    return DistrictControlError(
+        f"cannot read boundaries ({exc}). Supply a zipped shapefile, .shp, GeoJSON or GeoPackage of district polygons.",
+        str(path),
+    )
+
+
+def _check_size(path: Path) -> None:
+    """Refuse a file too large to be district boundaries before reading its geometry."""
+    import pyogrio
+
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            size = sum(member.file_size for member in archive.infolist())
+    else:
+        size = path.stat().st_size
+    if size > MAX_UNCOMPRESSED_BYTES:
+        raise DistrictControlError(
+            f"the file is {size / 2**20:,.1f} MB (unpacked), more than district boundaries take; is it the right file?",
+            str(path),
+        )
+    try:
+        features = pyogrio.read_info(path)["features"]
+        if features < 0:
+            features = pyogrio.read_info(path, force_feature_count=True)["features"]
+    except Exception as exc:  # pyogrio raises several GDAL error types
+        raise _unreadable(path, exc) from exc
+    if features > MAX_FEATURES:
+        raise DistrictControlError(
+            f"the file has {features:,} features; district boundaries have hundreds (at most {MAX_FEATURES:,} "
+            "are read). Is it the district (ADM2) layer?",
+            str(path),
+        )
+
+
+def _source_column(raw, std: str, wanted: str | None) -> str | None:
+    """The column of the file that gives the standard column ``std``: the one asked for, or a known one."""
+    return wanted or next((c for c in SCHEMAS[std] if c in raw.columns), None)
 
 
 def _standardise(raw, path: Path, overrides: dict[str, str | None]):
     import geopandas as gpd
 
     columns = {}
-    for std, candidates in SCHEMAS.items():
+    for std in SCHEMAS:
         wanted = overrides.get(std)
         if wanted and wanted not in raw.columns:
             raise DistrictControlError(
-                f"the file has no column '{wanted}'; columns are: {', '.join(map(str, raw.columns))}", str(path)
+                f"the file has no column '{wanted}'; columns are: {_listed(raw.columns)}", str(path)
             )
-        found = wanted or next((c for c in candidates if c in raw.columns), None)
+        found = _source_column(raw, std, wanted)
         columns[std] = raw[found].astype("string").fillna("").str.strip() if found else None
     if columns["district"] is None:
         raise DistrictControlError(
             "cannot find the district name column (tried ADM2_EN, shapeName). Name it with --name-field, "
-            f"and the province with --province-field. Columns are: {', '.join(map(str, raw.columns))}",
+            f"and the province with --province-field. Columns are: {_listed(raw.columns)}",
             str(path),
         )
     frame = gpd.GeoDataFrame(
@@ -233,11 +396,14 @@ def _fill(col, std: str, columns: dict, n: int):
 def _clean_geometries(frame, path: Path):
     import shapely
 
+    _check_coordinates(frame, path, "as the file gives them")
     if frame.crs is None:
         warnings.warn(f"{path}: no coordinate reference system; assuming WGS 84 (EPSG:4326)", stacklevel=3)
         frame = frame.set_crs(4326)
     elif frame.crs.to_epsg() != 4326:
         frame = frame.to_crs(4326)
+        _check_coordinates(frame, path, "once reprojected to WGS 84")
+    _check_on_globe(frame, path)
     geoms = frame.geometry.values
     invalid = ~shapely.is_valid(geoms)
     if invalid.any():
@@ -263,3 +429,103 @@ def _polygonal(geom):
         return geom
     parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
     return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
+def _check_coordinates(frame, path: Path, stage: str) -> None:
+    """Refuse NaN or infinite coordinates, naming the districts that have them."""
+    import numpy as np
+    import shapely
+
+    coords, index = shapely.get_coordinates(frame.geometry.values, return_index=True)
+    bad = np.unique(index[~np.isfinite(coords).all(axis=1)])
+    if len(bad):
+        raise DistrictControlError(
+            f"{len(bad)} district(s) have coordinates that are not numbers (NaN or infinite) {stage}: "
+            f"{_names(frame, bad)}. Repair them in a GIS.",
+            str(path),
+        )
+
+
+def _check_on_globe(frame, path: Path) -> None:
+    import numpy as np
+    import shapely
+
+    coords, index = shapely.get_coordinates(frame.geometry.values, return_index=True)
+    outside = (np.abs(coords[:, 0]) > 180) | (np.abs(coords[:, 1]) > 90)
+    bad = np.unique(index[outside])
+    if len(bad):
+        raise DistrictControlError(
+            f"{len(bad)} district(s) lie outside longitude -180..180 or latitude -90..90: {_names(frame, bad)}. "
+            "Is the file's coordinate reference system declared correctly?",
+            str(path),
+        )
+
+
+def _check_codes(frame, path: Path, column: str | None) -> None:
+    """Every district needs its own P-code: an empty or shared one would colour the wrong districts."""
+    if column is None:
+        return  # codes were numbered by the reader
+    fix = "; choose a column with one code per district with --pcode-field"
+    codes = frame["pcode"]
+    empty = [i for i, code in enumerate(codes) if not code]
+    if empty:
+        raise DistrictControlError(
+            f"column '{column}' gives no P-code to {len(empty)} district(s): {_names(frame, empty)}{fix}", str(path)
+        )
+    positions: dict[str, list[int]] = {}
+    for i, code in enumerate(codes):
+        positions.setdefault(code, []).append(i)
+    shared = {code: where for code, where in positions.items() if len(where) > 1}
+    if shared:
+        listed = "; ".join(f"'{code}' to {_names(frame, where)}" for code, where in list(shared.items())[:5])
+        more = f" (and {len(shared) - 5} more codes)" if len(shared) > 5 else ""
+        raise DistrictControlError(
+            f"column '{column}' gives the same P-code to several districts: {listed}{more}{fix}", str(path)
+        )
+
+
+def _check_overlaps(frame, path: Path) -> None:
+    """Refuse districts that overlap (their areas would be counted twice), naming each pair.
+
+    A valid coverage (the COD-AB file is one) is accepted at once; otherwise every pair whose
+    interiors meet is measured, and overlaps under :data:`OVERLAP_TOLERANCE` of the smaller
+    district, slivers left by digitising, are only logged.
+    """
+    import numpy as np
+    import shapely
+
+    geoms = frame.geometry.values
+    if shapely.coverage_is_valid(geoms):
+        return
+    left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
+    pairs = left < right
+    left, right = left[pairs], right[pairs]
+    meet = shapely.relate_pattern(geoms[left], geoms[right], "T********")
+    left, right = left[meet], right[meet]
+    shared = shapely.area(shapely.intersection(geoms[left], geoms[right]))
+    smaller = np.minimum(shapely.area(geoms[left]), shapely.area(geoms[right]))
+    large = shared > OVERLAP_TOLERANCE * smaller
+    if (~large).any():
+        logger.info("%s: %d pairs of districts overlap by slivers, ignored", path, int((~large).sum()))
+    if large.any():
+        listed = "; ".join(
+            f"{_names(frame, [a])} and {_names(frame, [b])} ({share:.0%} of the smaller)"
+            for a, b, share in list(zip(left[large], right[large], shared[large] / smaller[large]))[:10]
+        )
+        more = f" and {int(large.sum()) - 10} more pairs" if large.sum() > 10 else ""
+        raise DistrictControlError(
+            f"{int(large.sum())} pair(s) of districts overlap: {listed}{more}. Each place must belong to one "
+            "district; is a district in the file twice, or are two layers merged?",
+            str(path),
+        )
+
+
+def _listed(columns) -> str:
+    return ", ".join(printable(c) for c in columns)
+
+
+def _names(frame, positions, limit: int = 10) -> str:
+    """'District (Province)' for the rows at ``positions``, at most ``limit`` of them."""
+    rows = frame.iloc[list(positions)[:limit]]
+    names = ", ".join(printable(f"{d} ({p})") for d, p in zip(rows["district"], rows["province"]))
+    return names + (f" and {len(positions) - limit} more" if len(positions) > limit else "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,10 +41,12 @@ class ControlData:
     each name was resolved, ``notes`` the province-level statements, ``legend`` the table's
     groups and statuses, ``boundaries`` the boundary file in use, ``population`` the
     estimates used (None when absent), ``warnings`` what the user should know about how the
-    table was read (names placed in another province than the table gives). ``as_of`` is the
-    date the statuses are as of (ISO text: the date asked for, else the table's latest; None
-    for a table without dates) and ``when`` how every output says it ("as of 16 August 2021",
-    "events of 2015 to April 2017"; see :mod:`districtcontrol.geo._time`). Drawing state lives in
+    table was read (names placed in another province than the table gives),
+    ``name_decisions`` one line per name read other than exactly, with its evidence (file
+    and line, method, score, runner-up or alias). ``as_of`` is the date the statuses are as
+    of (ISO text: the date asked for, else the table's latest; None for a table without
+    dates) and ``when`` how every output says it ("as of 16 August 2021", "events of 2015 to
+    April 2017"; see :mod:`districtcontrol.geo._time`). Drawing state lives in
     :func:`districtcontrol.maps.prepare_region`.
     """
 
@@ -58,6 +61,7 @@ class ControlData:
     provinces: tuple[str, ...] = ()
     population: PopulationUse | None = None
     warnings: tuple[str, ...] = ()
+    name_decisions: tuple[str, ...] = ()
     as_of: str | None = None
     when: str = ""
 
@@ -68,7 +72,7 @@ class ControlData:
 
 
 def load_control(
-    table: str | Path | None = None,
+    table=None,
     boundaries: str | Path | None = None,
     region: str = "north",
     *,
@@ -76,15 +80,21 @@ def load_control(
     province_field: str | None = None,
     pcode_field: str | None = None,
     records: list[Record] | None = None,
+    date_format: str | None = None,
     legend: Legend | str | Path | None = None,
+    aliases: str | Path | list[str | Path] | None = None,
     population: str | Path | bool | None = None,
     population_year: int | None = None,
     as_of: str | None = None,
 ) -> ControlData:
     """Read a control table and the boundaries, resolve every name and join them for a region.
 
+    ``table`` is a path (default: the shipped table), a pandas DataFrame or a list of dicts
+    with the table's columns; ``date_format`` (strftime, e.g. ``%m/%d/%Y``) reads dates that
+    are not ISO 8601.
     ``legend`` is a :class:`~districtcontrol.data.legend.Legend` or the path of a legend
-    file (default: the shipped table's). ``population``: the path of the statistics office's
+    file (default: the shipped table's). ``aliases``: your alias file(s), same columns as the
+    shipped ``aliases.csv``, tried before it. ``population``: the path of the statistics office's
     estimates, ``False`` for none, or None to use them when they can be found (environment
     variable, cache or download). ``population_year`` (a solar year such as 1395) overrides
     the default, the estimate year containing the table's latest date (or ``as_of``).
@@ -96,15 +106,17 @@ def load_control(
     before anything is written.
     """
     legend = legend if isinstance(legend, Legend) else read_legend(legend)
-    table_path = Path(table) if table else default_table_path()
-    records = records if records is not None else read_table(table_path, legend)
+    table_path, table_label = _table_names(table)
+    if records is None:
+        records = read_table(table if table_path is None else table_path, date_format=date_format, legend=legend)
     source, all_districts = load_boundaries(
         boundaries, name_field=name_field, province_field=province_field, pcode_field=pcode_field
     )
     dates = [r.date for r in records]
     asked = resolve_as_of(as_of, dates) if as_of is not None else None
-    resolver = Resolver.from_frame(all_districts)
-    resolved = resolve_records(records, resolver, str(table_path))
+    alias_files = [aliases] if isinstance(aliases, str | Path) else list(aliases or [])
+    resolver = Resolver.from_frame(all_districts, alias_files=alias_files)
+    resolved = resolve_records(records, resolver, table_label)
     recorded = {r.resolution.province_pcode for r in resolved}
     provinces = tuple(region_provinces(region, resolver, recorded))
     day = asked.end if asked else None
@@ -117,6 +129,7 @@ def load_control(
     in_region = country[country["province_pcode"].isin(provinces)].reset_index(drop=True)
     notes = [n for n in province_notes(resolved) if n.province_pcode in provinces and holds(n.date, day)]
     warnings = tuple(_moved_districts(resolved, resolver))
+    decisions = tuple(_name_decisions(resolved, resolver, table_label))
     shown, when = when_words(dates, asked)
     return ControlData(
         in_region,
@@ -130,23 +143,71 @@ def load_control(
         provinces,
         people and people[1],
         warnings,
+        decisions,
         as_of=shown,
         when=when,
     )
 
 
+def check_names(
+    records: list[Record],
+    label: str,
+    boundaries: str | Path | None = None,
+    *,
+    aliases: str | Path | None = None,
+    name_field: str | None = None,
+    province_field: str | None = None,
+    pcode_field: str | None = None,
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Resolve a table's names without joining (what ``validate`` does): (name decisions, warnings).
+
+    Raises :class:`districtcontrol.data.TableError` naming every row that does not resolve.
+    """
+    _, frame = load_boundaries(
+        boundaries, name_field=name_field, province_field=province_field, pcode_field=pcode_field
+    )
+    resolver = Resolver.from_frame(frame, alias_files=[aliases] if aliases else [])
+    resolved = resolve_records(records, resolver, label)
+    return tuple(_name_decisions(resolved, resolver, label)), tuple(_moved_districts(resolved, resolver))
+
+
+def _name_decisions(resolved: list[ResolvedRecord], resolver: Resolver, where: str):
+    """One line per row whose names were read other than exactly: what was written, what it became, and why."""
+    provinces = functools.lru_cache(maxsize=None)(lambda name: resolver.resolve_province(name)[:2])
+    for r in resolved:
+        rec, res = r.record, r.resolution
+        notes = []
+        if res.warning:
+            notes.append(res.warning)
+        named = provinces(rec.province) if rec.province else (None, "")
+        if named[0] is not None and named[1] != "exact":
+            notes.append(f"province '{rec.province}' read as {named[0].name} ({named[1]})")
+        if notes:
+            yield f"{where}:{rec.line}: " + "; ".join(notes)
+
+
 def _moved_districts(resolved: list[ResolvedRecord], resolver: Resolver):
     """A warning for every row whose district the boundary file places in another province than the row names."""
+    provinces = functools.lru_cache(maxsize=None)(lambda name: resolver.resolve_province(name)[0])
     for r in resolved:
         rec, res = r.record, r.resolution
         if not rec.district or not rec.province or not res.resolved:
             continue
-        named = resolver.resolve_province(rec.province)[0]
+        named = provinces(rec.province)
         if named is not None and named.pcode != res.province_pcode:
             yield (
                 f"line {rec.line}: the table places {rec.district} in {rec.province}; the boundary file has it in "
                 f"{res.province} ({res.pcode}), where it is counted."
             )
+
+
+def _table_names(table) -> tuple[Path | None, str]:
+    """(path of the table, how messages name it); rows given in code have no path."""
+    if table is None:
+        return default_table_path(), f"shipped {default_table_path().name}"
+    if isinstance(table, str | Path):
+        return Path(table), str(table)
+    return None, "DataFrame" if hasattr(table, "columns") else "rows"
 
 
 def latest_date(records: list[Record]) -> dt.date | None:
@@ -167,7 +228,7 @@ def _population(population, year: int | None, all_districts, records, as_of: dt.
     they are left out, with a warning, when they cannot be joined to this boundary file.
     """
     from districtcontrol import DistrictControlError
-    from districtcontrol.geo.population import find_population, load_population
+    from districtcontrol.geo.population import find_population
 
     if population is False:
         return None
@@ -176,7 +237,7 @@ def _population(population, year: int | None, all_districts, records, as_of: dt.
     if found is None:
         return None
     try:
-        estimates = load_population(found.path, boundaries_frame=all_districts)
+        estimates = _estimates(found.path, all_districts, year, latest_date(records))
     except DistrictControlError as exc:
         if asked:
             raise
@@ -184,6 +245,16 @@ def _population(population, year: int | None, all_districts, records, as_of: dt.
         return None
     year, why = _choose_year(estimates, year, as_of or latest_date(records))
     return estimates.by_pcode(year), PopulationUse(year, estimates.attribution(year), why)
+
+
+def _estimates(path, all_districts, asked: int | None, date: dt.date | None):
+    """The estimates joined for the year a map needs only (one year joins in a fraction of all sixteen)."""
+    from districtcontrol.geo.population import load_population, read_population_years, solar_year
+
+    years = read_population_years(path)
+    wanted = asked if asked is not None else (solar_year(date) if date else None)
+    one = wanted if wanted in years else None
+    return load_population(path, boundaries_frame=all_districts, year=one)
 
 
 def _choose_year(estimates, asked: int | None, date: dt.date | None) -> tuple[int, str]:

@@ -459,6 +459,17 @@ def read_population(path: str | Path):
     return frame
 
 
+def read_population_years(path: str | Path) -> tuple[int, ...]:
+    """The solar years a population file has estimates for (read from its first column only)."""
+    import pandas as pd
+
+    try:
+        years = pd.read_csv(path, usecols=["solar_year"], dtype=str, encoding="utf-8")["solar_year"]
+    except (OSError, UnicodeDecodeError, ValueError, pd.errors.ParserError) as exc:
+        raise DistrictControlError(f"cannot read the population file ({exc})", str(path)) from exc
+    return tuple(sorted({int(y) for y in years if str(y).strip().isdigit()}))
+
+
 def join_population(rows, boundaries_frame, resolver: Resolver, assignments: list[Assignment]):
     """Join population rows to boundary districts: (table pcode × year, :class:`JoinReport`, national totals)."""
     import pandas as pd

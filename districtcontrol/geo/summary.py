@@ -185,6 +185,9 @@ def _shares(part: dict, totals: dict) -> dict:
 def format_summary(summary, fmt: str = "table", *, labels: Mapping[str, str] | None = None) -> str:
     """Render a summary as an aligned text table, CSV or JSON; unknown figures stay empty (null), never 0.
 
+    In CSV, a text cell a spreadsheet would run as a formula (starting with = + - @) gets a
+    leading apostrophe.
+
     ``labels`` maps group keys to display names for the table. The table and JSON name the
     population source; without population they say so. All three state the date the statuses
     are as of (CSV: columns ``as_of`` and ``when``), when the table has dates.
@@ -192,7 +195,11 @@ def format_summary(summary, fmt: str = "table", *, labels: Mapping[str, str] | N
     source = summary.attrs.get("population_source", "")
     as_of, when = summary.attrs.get("as_of"), summary.attrs.get("when", "")
     if fmt == "csv":
+        from districtcontrol._csv import spreadsheet_safe
+
         shown = summary.assign(population_source=source) if source else summary
+        text = shown.select_dtypes(include="object").columns
+        shown = shown.assign(**{c: shown[c].map(spreadsheet_safe) for c in text})
         shown = shown.assign(as_of=as_of, when=when) if when else shown
         return shown.to_csv(index=False, lineterminator="\n")
     if fmt == "json":

@@ -31,7 +31,8 @@ footer { margin-top: 24px; font-size: 13px; color: #444; }
 <body>
 <h1>{{ text.title }}</h1>
 {% for line in lead %}<p class="lead">{{ line }}</p>
-{% endfor %}{% if text.subtitle %}<p class="source">{{ text.subtitle }}</p>
+{% endfor %}{% if lead %}<p class="source">{{ caveat }}</p>
+{% endif %}{% if text.subtitle %}<p class="source">{{ text.subtitle }}</p>
 {% endif %}{% for note in text.notes %}<p class="source"><em>{{ note }}</em></p>
 {% endfor %}
 {% for m in maps %}<h2>{{ m.title }}</h2>
@@ -48,9 +49,15 @@ footer { margin-top: 24px; font-size: 13px; color: #444; }
 {% for note in summary_notes %}<p>{{ note }}</p>
 {% endfor %}<p>{{ population_credit }}</p>
 <h2>Rows of the table</h2>
-<table><tr><th>Line</th><th>Group</th><th>As written</th><th>Mapped to</th><th>Status</th><th>Date</th><th>Endnote</th><th>Note</th></tr>
+<table><tr><th>Line</th><th>Group</th><th>As written</th><th>Mapped to</th><th>Status</th><th>Date</th><th>{{ source_label }}</th><th>Note</th></tr>
 {%- for r in records %}<tr><td>{{ r.line }}</td><td>{{ r.group }}</td><td>{{ r.written }}</td><td>{{ r.mapped }}</td><td>{{ r.status }}</td><td>{{ r.date }}</td><td>{{ r.source }}</td><td>{{ r.note }}</td></tr>{% endfor %}</table>
 <p>{{ boundary_credit }}</p>
+<h2>How names were matched</h2>
+{% if decisions %}<p>Every name of the table read other than exactly, with its evidence ({{ decisions|length }}); every other name matched the boundary file exactly.</p>
+<ul>{% for line in decisions %}<li>{{ line }}</li>{% endfor %}</ul>
+{%- else %}<p>Every name of the table matched the boundary file exactly.</p>{% endif %}
+{% for line in warnings %}<p>{{ line }}</p>
+{% endfor %}
 <footer><p>{{ text.attribution }}</p></footer>
 </body>
 </html>
@@ -69,7 +76,6 @@ def _environment():
 
 def index_page(region, summary, captions=None, changes: str | None = None) -> str:
     """The HTML of ``index.html`` for a prepared region and its summary (and the file name of its chart of change)."""
-    from districtcontrol.geo.boundaries import ATTRIBUTION
     from districtcontrol.maps.interactive import map_text
 
     maps = [{"name": name, "title": map_text(region, name, captions).title} for name in _view.map_names(region)]
@@ -84,8 +90,11 @@ def index_page(region, summary, captions=None, changes: str | None = None) -> st
             lead=lead_sentences(summary, region),
             caveat=CAVEAT,
             population_credit=region.data.population_credit,
+            decisions=region.data.name_decisions,
+            source_label=region.legend.source_label[:1].upper() + region.legend.source_label[1:],
+            warnings=region.data.warnings,
             records=_record_rows(region.data.records, region.legend),
-            boundary_credit=ATTRIBUTION,
+            boundary_credit=region.data.boundaries.attribution,
             changes=changes,
         )
     )

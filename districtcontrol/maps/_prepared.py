@@ -39,6 +39,13 @@ def prepare_region(data) -> PreparedRegion:
     """
     if isinstance(data, PreparedRegion):
         return data
+    if not all(hasattr(data, a) for a in ("districts", "legend", "notes")):
+        from districtcontrol import DistrictControlError
+
+        raise DistrictControlError(
+            f"maps are drawn from what load_control returns, not from a {type(data).__name__}: "
+            "pass your table to load_control(table=...) (a path, a DataFrame or a list of dicts) and map its result"
+        )
     from districtcontrol.geo._regions import dissolve_provinces
     from districtcontrol.geo._topology import topology
     from districtcontrol.maps._simplify import COORDINATE_DECIMALS, simplify_districts

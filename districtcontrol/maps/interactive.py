@@ -312,11 +312,10 @@ def _decorations(m, region: PreparedRegion, name: str, captions: _view.Captions)
 
 def map_text(region: PreparedRegion, name: str, captions: _view.Captions | None = None) -> _view.MapText:
     """Title, subtitle, attribution and caveats of map ``name`` of a region."""
-    from districtcontrol.geo.boundaries import ATTRIBUTION
-
     population = region.data.population
     credit = population.attribution if population else ""
-    return _view.map_text(name, region.legend, region.data.table, captions, ATTRIBUTION, credit, region.data.when)
+    boundaries = region.data.boundaries.attribution
+    return _view.map_text(name, region.legend, region.data.table, captions, boundaries, credit, region.data.when)
 
 
 def map_html(m, *, self_contained: bool = False) -> str:
