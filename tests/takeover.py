@@ -1,10 +1,12 @@
 """A synthetic district×date series of the 2021 takeover kind, made from the boundary file's own names.
 
 Nothing here is third-party data: districts are drawn at random (seeded) from the boundary
-file's names, and each gets a made-up fall date on an S-curve, some a retaking and a
-recapture, some none. The raw series is what trackers publish: one row per district and
-date, US-style dates, a 0/1 control column. :func:`control_table` turns it into a control
-table (first observation and every change), as an import would.
+file's names (names found once in the file, since the series names no province), and each
+gets a made-up fall date on an S-curve, some a retaking and a recapture, some none. The raw
+series is what trackers publish: one row per district and date, US-style dates, a 0/1
+control column. :func:`control_table` turns it into a control table as an import would:
+district names without provinces, the dates as written (read with ``date_format``), 1 as
+``captured`` and 0 as ``none``, the first observation and every change.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+US_DATES = "%m/%d/%Y"  # the series' date format, for read_table and load_control
 FIRST_DAY = dt.date(2021, 5, 1)
 LAST_DAY = dt.date(2021, 8, 16)
 
@@ -45,10 +48,14 @@ def series_days(n_dates: int) -> list[dt.date]:
 def takeover_series(boundaries: Path, n_districts: int = 300, n_dates: int = 40, seed: int = 2021) -> list[Observation]:
     """Every chosen district on every date: 0 before it falls, 1 after; some are retaken and fall again."""
     from districtcontrol.geo.boundaries import load_boundaries
+    from districtcontrol.geo.names import Resolver
 
     frame = load_boundaries(boundaries)[1].sort_values("pcode")
+    resolver = Resolver.from_frame(frame)
+    alone = [resolver.resolve("", name).pcode == pcode for name, pcode in zip(frame["district"], frame["pcode"])]
+    unique = frame[alone]  # names that say which district they are without a province
     rng = random.Random(seed)
-    chosen = rng.sample(list(frame[["district", "province", "pcode"]].itertuples(index=False)), n_districts)
+    chosen = rng.sample(list(unique[["district", "province", "pcode"]].itertuples(index=False)), n_districts)
     days = series_days(n_dates)
     out = []
     for district, province, pcode in chosen:
@@ -78,17 +85,19 @@ def control_table(series: list[Observation], path: Path, group: str = "taliban",
             continue
         before[obs.pcode] = obs.control
         status = "captured" if obs.control else "none"
-        rows.append([group, obs.province, obs.district, status, iso_date(obs.date), "tracker", ""])
+        rows.append([group, obs.district, status, obs.date, "tracker"])
     with open(path, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
-        writer.writerow(["group", "province", "district", "status", "date", "source", "note"])
+        writer.writerow(["group", "district", "status", "date", "source"])
         writer.writerows(rows)
     return path
 
 
-def held_per_date(series: list[Observation]) -> dict[str, int]:
-    """The source's count: districts held on each date (ISO)."""
+def held_per_date(series: list[Observation], provinces: tuple[str, ...] | None = None) -> dict[str, int]:
+    """The source's count: districts held on each date (ISO), in ``provinces`` (default: all)."""
     counts: dict[str, int] = {}
     for obs in series:
+        if provinces is not None and obs.province not in provinces:
+            continue
         counts[iso_date(obs.date)] = counts.get(iso_date(obs.date), 0) + obs.control
     return dict(sorted(counts.items()))

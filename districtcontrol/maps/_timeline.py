@@ -32,7 +32,7 @@ UNIT_NOTES = {
 TIMELINE_CSS = """
 <style>
 .dc-time { background: rgba(255,255,255,0.94); padding: 6px 10px; border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3);
-  width: min(340px, 52vw); margin-bottom: 44px !important; font-size: 12px; }
+  width: min(340px, calc(56vw - 30px)); margin-bottom: 44px !important; font-size: 12px; }
 .dc-time-row { display: flex; align-items: center; gap: 8px; }
 .dc-time-play { min-width: 40px; height: 34px; font-size: 15px; cursor: pointer; border: 1px solid #777; border-radius: 4px;
   background: #fff; color: #111; }
