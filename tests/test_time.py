@@ -327,3 +327,17 @@ def test_timeline_stays_within_a_third_more_than_the_map_without_it(takeover, re
     monkeypatch.setattr("districtcontrol.maps._timeline.add_timeline", lambda *args, **kwargs: None)
     without = len(map_html(interactive_map(region, "combined")).encode())
     assert with_timeline / without <= 1.3, (with_timeline, without)
+
+
+@pytest.mark.integration
+def test_the_page_carries_only_the_districts_that_change_at_each_step(takeover_data):
+    from districtcontrol.geo._time import changes, time_steps
+    from districtcontrol.maps import interactive_map, prepare_region
+    from districtcontrol.maps._timeline import Timeline
+
+    m = interactive_map(prepare_region(takeover_data), "taliban")
+    payload = next(c for c in m._children.values() if isinstance(c, Timeline)).payload
+    steps = time_steps(takeover_data)
+    per_step = [len(step["c"]) // 2 for step in payload["steps"]]
+    assert per_step == [sum(1 for c in changes(steps) if c.date == p.text) for p in steps.periods]
+    assert [s["w"] for s in payload["steps"]] == [p.words for p in steps.periods]
