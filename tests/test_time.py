@@ -256,14 +256,25 @@ def test_summary_as_of_counts_what_the_source_counts(takeover, real_boundaries, 
 NORTH_EAST = ("Kunduz", "Takhar", "Baghlan", "Badakhshan")  # a region whose static maps are quick to label
 
 
+def _load_takeover(table, legend, boundaries, region):
+    from districtcontrol.geo import load_control
+
+    return load_control(table, boundaries, ",".join(region), legend=legend, date_format=US_DATES, population=False)
+
+
 @pytest.mark.integration
 def test_build_writes_the_change_table_small_multiples_and_chart(takeover, real_boundaries, tmp_path):
+    from districtcontrol.maps import prepare_region
+    from districtcontrol.maps._time_figures import timeline_figure
+
     series, table, legend = takeover
     out = tmp_path / "maps"
     common = ["--table", table, "--legend", legend, "--date-format", US_DATES, "--no-population"]
     result = run("build", "--out", out, *common, "--boundaries", real_boundaries, "--region", ",".join(NORTH_EAST))
     assert result.exit_code == 0 and "No timeline" not in result.output
     written = {p.name for p in out.iterdir()}
+    figure = timeline_figure(prepare_region(_load_takeover(table, legend, real_boundaries, NORTH_EAST)), dates=4)
+    assert len([ax for ax in figure.axes if ax.get_title()]) == 4  # four distinct dates, even where rows are sparse
     assert {"timeline.csv", "timeline.png", "timeline.svg", "changes.png", "changes.svg"} <= written
     held: dict[str, str] = {}
     counts = {}

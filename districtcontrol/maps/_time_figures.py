@@ -46,8 +46,9 @@ def timeline_csv(region) -> str:
 
 
 def panel_dates(region, dates: int | Sequence[str] | None = None, option: str = "--dates") -> list:
-    """The periods the small multiples show: ``dates`` evenly spread over the region's dates (default
-    6, first and last included), or the dates given, each checked like ``--as-of``."""
+    """The periods the small multiples show: ``dates`` of the region's dates, evenly spread over them
+    in order (default 6, first and last included; one: the last), or the dates given, each checked
+    like ``--as-of``."""
     from districtcontrol.geo._time import period, resolve_as_of
 
     periods = list(all_steps(region).periods)
@@ -65,17 +66,12 @@ def panel_dates(region, dates: int | Sequence[str] | None = None, option: str = 
 
 
 def _spread(periods: list, count: int) -> list:
-    """``count`` of the periods, evenly spread in time: for each even target day, the last period up to it."""
+    """``count`` of the periods, evenly spread over them in order, the first and the last included."""
     if count >= len(periods):
         return periods
-    first, last = periods[0].end, periods[-1].end
-    picked = []
-    for i in range(count):
-        target = first + (last - first) * i / max(count - 1, 1)
-        best = [p for p in periods if p.end <= target][-1]
-        if best not in picked:
-            picked.append(best)
-    return picked
+    if count == 1:
+        return [periods[-1]]
+    return [periods[round(i * (len(periods) - 1) / (count - 1))] for i in range(count)]
 
 
 def rows_as_of(region, periods: list) -> list[list[dict]]:
@@ -213,7 +209,8 @@ def _region_words(region) -> str:
     data = region.data
     named = {"north": "Region north", "all": "Afghanistan"}
     count = len(region.rows)
-    return f"{named.get(data.region.strip().lower(), data.region.strip())} ({count} districts)"
+    listed = ", ".join(part.strip() for part in data.region.split(",") if part.strip())
+    return f"{named.get(data.region.strip().lower(), listed)} ({count} districts)"
 
 
 def write_time_outputs(region, out: Path, formats: Sequence[str], name: str, dates, captions=None) -> list[Path]:
