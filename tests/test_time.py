@@ -352,3 +352,22 @@ def test_the_page_carries_only_the_districts_that_change_at_each_step(takeover_d
     per_step = [len(step["c"]) // 2 for step in payload["steps"]]
     assert per_step == [sum(1 for c in changes(steps) if c.date == p.text) for p in steps.periods]
     assert [s["w"] for s in payload["steps"]] == [p.words for p in steps.periods]
+
+
+@pytest.mark.integration
+def test_popups_list_each_districts_changes_over_time(takeover_data):
+    from districtcontrol.geo._time import changes, period, time_steps
+    from districtcontrol.maps import interactive_map, prepare_region
+    from districtcontrol.maps._elements import SharedDistricts
+
+    m = interactive_map(prepare_region(takeover_data), "combined")
+    shared = next(c for c in m._children.values() if isinstance(c, SharedDistricts))
+    popups = {d["id"]: d["properties"]["popup"] for d in shared.topology["objects"]["districts"]["geometries"]}
+    every = changes(time_steps(takeover_data, max_steps=None))
+    retaken = next(pc for pc in popups if sum(1 for c in every if c.pcode == pc) >= 3)
+    mine = [c for c in every if c.pcode == retaken]
+    label = {"captured": "Held by the Taliban", "none": "No status (cleared)"}
+    told = "; ".join(f"{label[c.status]} from {period(c.date).words}" for c in mine)
+    assert f"<b>Over time</b><br>Taliban: {told}</p>" in popups[retaken]
+    never = next(pc for pc in popups if not any(c.pcode == pc for c in every))
+    assert "Over time" not in popups[never]

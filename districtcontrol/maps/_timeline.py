@@ -9,7 +9,8 @@ Each district layer made by ``interactive._district_layer`` carries the two func
 decide it (``fill_of(row)``, ``keep(row)``). Here they are run on each district's row as of
 every step, which gives every district's *look* at each step: its fill (or hidden) in each
 layer and its hover text per group. Distinct looks are written once; the page carries, per
-step, only the districts whose look changes, and the legend's figures. In the browser each
+step, only the districts whose look changes, and the legend's figures; each district's popup
+ends with its changes over time. In the browser each
 layer's ``options.style`` is replaced by one that reads the current step, so Leaflet's own
 ``resetStyle`` (also used on mouseout) draws the step; hover texts are the features'
 properties, updated in place. Legend rows and the subtitle's date are found by their text.
@@ -188,16 +189,37 @@ def add_timeline(m, region, name: str, captions: _view.Captions | None = None) -
         return
     layers = [layer for layer in _district_layers(m) if hasattr(layer, "fill_of")]
     payload = timeline_payload(region, name, steps, layers)
+    _popups_with_changes(m, region, name)
     Timeline(payload, layers).add_to(m)
 
 
-def _district_layers(element):
+def _district_layers(element, kind=None):
     from districtcontrol.maps._folium import DistrictLayer
 
     for child in element._children.values():
-        if isinstance(child, DistrictLayer):
+        if isinstance(child, kind or DistrictLayer):
             yield child
-        yield from _district_layers(child)
+        yield from _district_layers(child, kind)
+
+
+def _popups_with_changes(m, region, name: str) -> None:
+    """Each district's popup ends with its changes of status over time, at every date (escaped)."""
+    from districtcontrol.geo._time import changes, period, time_steps
+    from districtcontrol.maps._elements import SharedDistricts
+    from districtcontrol.maps._popups import esc
+
+    legend, groups = region.legend, _view.map_groups(name, region.legend)
+    lines: dict[str, dict[str, list[str]]] = {}
+    for change in changes(time_steps(region.data, max_steps=None)):
+        if change.group in groups:
+            text = f"{esc(legend.status_label(change.status))} from {esc(period(change.date).words)}"
+            lines.setdefault(change.pcode, {}).setdefault(change.group, []).append(text)
+    for shared in _district_layers(m, SharedDistricts):
+        for district in shared.topology["objects"]["districts"]["geometries"]:
+            mine = lines.get(district["id"])
+            if mine:
+                told = "<br>".join(f"{esc(legend.group_label(g))}: {'; '.join(t)}" for g, t in mine.items())
+                district["properties"]["popup"] += f'<p class="dc-changes"><b>Over time</b><br>{told}</p>'
 
 
 def rows_at(region, steps, step: int) -> list[dict]:
