@@ -149,6 +149,17 @@ def population_options(func):
     return func
 
 
+def as_of_option(func):
+    return click.option(
+        "--as-of",
+        "as_of",
+        default=None,
+        metavar="DATE",
+        help="Show each group's status as of DATE (YYYY-MM-DD, YYYY-MM or YYYY: the end of that day, month or "
+        "year): its latest row dated on or before it; undated rows always count. Default: the table's latest date.",
+    )(func)
+
+
 def _load(
     table=None,
     legend=None,
@@ -157,9 +168,10 @@ def _load(
     population=None,
     no_population=False,
     population_year=None,
+    as_of=None,
     **files,
 ):
-    """Load a region with the options every loading command shares (table, legend, aliases, boundaries, population)."""
+    """Load a region with the options every loading command shares (table, legend, aliases, boundaries, population, date)."""
     from districtcontrol.data import read_table
     from districtcontrol.data.legend import read_legend
     from districtcontrol.geo import load_control
@@ -177,6 +189,7 @@ def _load(
         aliases=aliases,
         population=population,
         population_year=population_year,
+        as_of=as_of,
         **files,
     )
 
@@ -321,6 +334,7 @@ def validate(table, legend, aliases, names, **files) -> None:
 @table_option
 @boundary_options
 @population_options
+@as_of_option
 @handle_errors
 def export(output, precision, **load) -> None:
     """Write the region's districts with each group's status, for GIS and data tools.
@@ -328,13 +342,14 @@ def export(output, precision, **load) -> None:
     Fields: pcode, district, district_dari, province, province_pcode, combined (the
     highest-ranked status of any group), per group of the legend <group>, <group>_date,
     <group>_note, <group>_source (the row that decides the status), sources and history
-    (every table row for the district; JSON text except in GeoJSON).
+    (every table row for the district; JSON text except in GeoJSON). A GeoJSON file also says
+    which date its statuses are as of (top-level members as_of and when).
     """
     from districtcontrol.geo.export import check_export_path, write_districts
 
     check_export_path(output)
     data = _load(**load)
-    write_districts(data.districts, output, legend=data.legend, precision=precision)
+    write_districts(data.districts, output, legend=data.legend, precision=precision, as_of=data.as_of, when=data.when)
     recorded = int(data.districts[list(data.legend.group_keys)].notna().any(axis=1).sum())
     click.echo(f"Wrote {output}: {len(data.districts)} districts, {recorded} with a record.", err=True)
 
@@ -345,6 +360,7 @@ def export(output, precision, **load) -> None:
 @table_option
 @boundary_options
 @population_options
+@as_of_option
 @handle_errors
 def summary(fmt, **load) -> None:
     """Per province, region and country, per group and status: districts, km² and population, and their shares."""
@@ -384,15 +400,36 @@ def summary(fmt, **load) -> None:
     show_default=True,
     help="Processes rendering maps at once: 0 = one per CPU core (at most 4), 1 = no extra processes.",
 )
+@as_of_option
+@click.option(
+    "--dates",
+    default=None,
+    metavar="N|DATE,DATE,...",
+    help="Dates of the small multiples timeline.png/.svg: how many, evenly spread over the table's dates "
+    "(default 6), or which (comma-separated). Only for a table whose rows carry two or more dates.",
+)
+@click.option(
+    "--group",
+    "timeline_map",
+    default="combined",
+    show_default=True,
+    help="The map the small multiples show: combined or a group of the legend.",
+)
 @handle_errors
-def build(out, formats, self_contained, tiles, embed, title, subtitle, credit, jobs, **load) -> None:
+def build(
+    out, formats, self_contained, tiles, embed, title, subtitle, credit, jobs, dates, timeline_map, **load
+) -> None:
     """Write every map as HTML and images, plus GeoJSON with its QGIS style, summary and index.html.
 
     One map for all groups together and one per group with a record in the region.
+    When the region's rows carry two or more dates (every row dated), every HTML map gets a
+    timeline and the build writes timeline.csv (every change), timeline.png/.svg (small
+    multiples) and changes.png/.svg (districts per status over time).
     Everything is checked before the first file is written; the files are rendered into a
     staging folder inside OUT and moved into place together, so OUT holds the complete
     previous build or the complete new one.
     """
+    from districtcontrol.geo._time import no_timeline_reason
     from districtcontrol.maps._build import build as build_outputs
     from districtcontrol.maps._build import planned_outputs
     from districtcontrol.maps._formats import parse_formats
@@ -404,6 +441,9 @@ def build(out, formats, self_contained, tiles, embed, title, subtitle, credit, j
     _report_names(data.name_decisions, data.warnings)
     for group in groups_without_records(data):
         click.echo(f"No map for {data.legend.group_label(group)} ({group}): it has no record in this region.", err=True)
+    why = no_timeline_reason(data)
+    if why:
+        click.echo(f"No timeline, timeline.csv or change chart: {why}.", err=True)
     total = len(planned_outputs(data, chosen, embed))
     count = [0]
 
@@ -423,8 +463,20 @@ def build(out, formats, self_contained, tiles, embed, title, subtitle, credit, j
         credit=credit,
         progress=progress,
         jobs=jobs,
+        timeline_map=timeline_map,
+        dates=_parse_dates(dates),
     )
     click.echo(f"Done: open {out / 'index.html' if 'html' in chosen else out}", err=True)
+
+
+def _parse_dates(value: str | None) -> int | list[str] | None:
+    """``--dates``: a number of dates, or the dates themselves (checked when the table is known)."""
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return int(value)
+    return [d.strip() for d in value.split(",") if d.strip()]
 
 
 @main.command(name="map")
@@ -443,6 +495,7 @@ def build(out, formats, self_contained, tiles, embed, title, subtitle, credit, j
 @click.option("--self-contained", is_flag=True, help="HTML only: inline Leaflet so the file opens offline.")
 @click.option("--tiles", default=None, help="HTML only: xyzservices provider name for basemap tiles.")
 @caption_options
+@as_of_option
 @handle_errors
 def map_command(group, output, self_contained, tiles, title, subtitle, credit, **load) -> None:
     """Write one map. GROUP is 'combined' or a group of the legend (taliban, is, imu for the shipped

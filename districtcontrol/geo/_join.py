@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from districtcontrol.data.legend import NONE_STATUS
 from districtcontrol.data.table import Problem, Record, TableError
+from districtcontrol.geo._time import holds
 from districtcontrol.geo.names import Resolution, Resolver
 
 DISTRICT_COLUMNS = ["pcode", "district", "district_dari", "province", "province_pcode"]
@@ -139,12 +141,14 @@ def province_notes(resolved: list[ResolvedRecord]) -> list[ProvinceNote]:
     ]
 
 
-def join_control(districts, resolved: list[ResolvedRecord], groups: Sequence[str]):
+def join_control(districts, resolved: list[ResolvedRecord], groups: Sequence[str], as_of: dt.date | None = None):
     """Add each group's status, the sources and the full history to every district.
 
     ``groups`` are the legend's group keys, in order: one column each. When a group has
     several rows for one district, the latest dated one decides (undated rows count as
-    older; among equals the later line wins); ``history`` keeps them all.
+    older; among equals the later line wins); ``history`` keeps them all. With ``as_of`` (a
+    day), only rows that hold on that day decide (see :mod:`districtcontrol.geo._time`);
+    history entries of later rows carry ``after_as_of: true``.
     """
     by_pcode: dict[str, list[ResolvedRecord]] = {}
     for r in resolved:
@@ -153,11 +157,11 @@ def join_control(districts, resolved: list[ResolvedRecord], groups: Sequence[str
     joined = districts.copy()
     order = {g: i for i, g in enumerate(groups)}
     rows = [_ordered(by_pcode.get(pc, []), order) for pc in joined["pcode"]]  # sorted once per district
-    latest = [{r.record.group: r.record.status for r in rs} for rs in rows]  # the last row of a group wins
+    latest = [{r.record.group: r.record.status for r in rs if holds(r.record.date, as_of)} for rs in rows]
     for group in groups:
         joined[group] = [_held(statuses.get(group)) for statuses in latest]
     joined["sources"] = [_sources(rs) for rs in rows]
-    joined["history"] = [[_history_entry(r) for r in rs] for rs in rows]
+    joined["history"] = [[_history_entry(r, as_of) for r in rs] for rs in rows]
     return joined[[*DISTRICT_COLUMNS, *groups, "sources", "history", "geometry"]]
 
 
@@ -171,8 +175,11 @@ def _held(status: str | None) -> str | None:
 
 
 def latest_record(history: list[dict], group: str) -> dict | None:
-    """The history entry that decides a group's status in a district, or None (also when it clears it)."""
-    mine = [h for h in history if h["group"] == group]
+    """The history entry that decides a group's status in a district, or None (also when it clears it).
+
+    Entries dated after the date shown (``after_as_of``) do not decide.
+    """
+    mine = [h for h in history if h["group"] == group and not h.get("after_as_of")]
     return mine[-1] if mine and mine[-1]["status"] != NONE_STATUS else None
 
 
@@ -185,8 +192,9 @@ def _sources(ordered: list[ResolvedRecord]) -> str:
     return "; ".join(parts)
 
 
-def _history_entry(r: ResolvedRecord) -> dict:
+def _history_entry(r: ResolvedRecord, as_of: dt.date | None) -> dict:
     rec = r.record
+    later = {} if holds(rec.date, as_of) else {"after_as_of": True}  # kept in the history, not deciding
     return {
         "group": rec.group,
         "status": rec.status,
@@ -196,4 +204,5 @@ def _history_entry(r: ResolvedRecord) -> dict:
         "as_written": f"{rec.district} ({rec.province})",
         "match": r.resolution.method,
         "line": rec.line,
+        **later,
     }

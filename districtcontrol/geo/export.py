@@ -50,7 +50,13 @@ def check_export_path(path: str | Path) -> Path:
 
 
 def write_districts(
-    districts, path: str | Path, *, legend: Legend | None = None, precision: int = DEFAULT_PRECISION
+    districts,
+    path: str | Path,
+    *,
+    legend: Legend | None = None,
+    precision: int = DEFAULT_PRECISION,
+    as_of: str | None = None,
+    when: str = "",
 ) -> Path:
     """Write districts in the format of ``path``'s suffix, atomically.
 
@@ -59,11 +65,14 @@ def write_districts(
     ``layer_styles`` table (the combined one opens by default); ``.parquet``: GeoParquet;
     ``.csv``: the attributes without geometry, cells a spreadsheet would run as a formula
     prefixed with an apostrophe. Fields: see :func:`flat_districts`; coordinates: WGS 84,
-    snapped to ``precision`` decimals with every polygon kept valid.
+    snapped to ``precision`` decimals with every polygon kept valid. ``as_of`` and ``when``
+    (the date the statuses are as of, and its wording: ControlData's) become top-level
+    members of a GeoJSON file.
     """
     target = check_export_path(path)
     legend = legend or read_legend()
     frame = flat_districts(districts, legend, precision=precision)
+    frame.attrs["dated"] = _dated(as_of, when)
     writer = {
         ".geojson": _write_geojson,
         ".gpkg": _write_geopackage,
@@ -76,18 +85,32 @@ def write_districts(
 
 
 def write_geojson(
-    districts, path: str | Path, legend: Legend | None = None, *, precision: int = DEFAULT_PRECISION
+    districts,
+    path: str | Path,
+    legend: Legend | None = None,
+    *,
+    precision: int = DEFAULT_PRECISION,
+    as_of: str | None = None,
+    when: str = "",
 ) -> Path:
     """Write districts as an RFC 7946 FeatureCollection, atomically; identical input gives identical bytes.
 
     Polygons follow the right-hand rule (exterior rings counter-clockwise), coordinates are
     WGS 84 longitude, latitude snapped to ``precision`` decimals (6: about 10 cm) with every
-    polygon kept valid, and ``history`` stays a JSON array of objects.
+    polygon kept valid, and ``history`` stays a JSON array of objects. With ``when`` (how the
+    outputs state the date shown, e.g. "as of 16 August 2021") the collection gets the
+    top-level members ``as_of`` (ISO date) and ``when`` (RFC 7946 foreign members).
     """
     legend = legend or read_legend()
     target = Path(path)
-    _write_geojson(flat_districts(districts, legend, precision=precision), target, legend)
+    frame = flat_districts(districts, legend, precision=precision)
+    frame.attrs["dated"] = _dated(as_of, when)
+    _write_geojson(frame, target, legend)
     return target
+
+
+def _dated(as_of: str | None, when: str) -> dict:
+    return {"as_of": as_of, "when": when} if when else {}
 
 
 def write_qml(path: str | Path, legend: Legend | None = None, map_name: str = COMBINED) -> Path:
@@ -224,6 +247,9 @@ def _history_text(frame):
 
 def _write_geojson(frame, path: Path, legend: Legend) -> None:
     text = frame.to_json(drop_id=True, ensure_ascii=False, separators=(",", ":"))
+    dated = frame.attrs.get("dated")
+    if dated:  # foreign members after the features: the collection says which date its statuses are as of
+        text = text[:-1] + "," + json.dumps(dated, ensure_ascii=False, separators=(",", ":"))[1:]
     write_text(path, text + "\n")
 
 

@@ -12,6 +12,7 @@ from districtcontrol.data.legend import Legend, read_legend
 from districtcontrol.data.table import Record, default_table_path, read_table
 from districtcontrol.geo._join import ProvinceNote, ResolvedRecord, join_control, province_notes, resolve_records
 from districtcontrol.geo._regions import region_provinces
+from districtcontrol.geo._time import holds, resolve_as_of, when_words
 from districtcontrol.geo.boundaries import BoundarySource, load_boundaries
 from districtcontrol.geo.names import Resolver
 
@@ -42,7 +43,10 @@ class ControlData:
     estimates used (None when absent), ``warnings`` what the user should know about how the
     table was read (names placed in another province than the table gives),
     ``name_decisions`` one line per name read other than exactly, with its evidence (file
-    and line, method, score, runner-up or alias). Drawing state lives in
+    and line, method, score, runner-up or alias). ``as_of`` is the date the statuses are as
+    of (ISO text: the date asked for, else the table's latest; None for a table without
+    dates) and ``when`` how every output says it ("as of 16 August 2021", "events of 2015 to
+    April 2017"; see :mod:`districtcontrol.geo._time`). Drawing state lives in
     :func:`districtcontrol.maps.prepare_region`.
     """
 
@@ -58,6 +62,8 @@ class ControlData:
     population: PopulationUse | None = None
     warnings: tuple[str, ...] = ()
     name_decisions: tuple[str, ...] = ()
+    as_of: str | None = None
+    when: str = ""
 
     @property
     def population_credit(self) -> str:
@@ -79,6 +85,7 @@ def load_control(
     aliases: str | Path | list[str | Path] | None = None,
     population: str | Path | bool | None = None,
     population_year: int | None = None,
+    as_of: str | None = None,
 ) -> ControlData:
     """Read a control table and the boundaries, resolve every name and join them for a region.
 
@@ -90,9 +97,13 @@ def load_control(
     shipped ``aliases.csv``, tried before it. ``population``: the path of the statistics office's
     estimates, ``False`` for none, or None to use them when they can be found (environment
     variable, cache or download). ``population_year`` (a solar year such as 1395) overrides
-    the default, the estimate year containing the table's latest date. Raises
-    :class:`districtcontrol.data.TableError` listing every bad or unresolvable row, before
-    anything is written.
+    the default, the estimate year containing the table's latest date (or ``as_of``).
+    ``as_of`` (``2021-08-16``, ``2021-08`` or ``2021``): each group's status in a district is
+    that of its latest row dated on or before the end of that day, month or year; undated rows
+    always hold (default: the table's latest date, which counts every row). Raises
+    :class:`districtcontrol.data.TableError` listing every bad or unresolvable row, and
+    :class:`districtcontrol.DistrictControlError` for an ``as_of`` the table cannot show,
+    before anything is written.
     """
     legend = legend if isinstance(legend, Legend) else read_legend(legend)
     table_path, table_label = _table_names(table)
@@ -101,21 +112,25 @@ def load_control(
     source, all_districts = load_boundaries(
         boundaries, name_field=name_field, province_field=province_field, pcode_field=pcode_field
     )
+    dates = [r.date for r in records]
+    asked = resolve_as_of(as_of, dates) if as_of is not None else None
     alias_files = [aliases] if isinstance(aliases, str | Path) else list(aliases or [])
     resolver = Resolver.from_frame(all_districts, alias_files=alias_files)
     resolved = resolve_records(records, resolver, table_label)
     recorded = {r.resolution.province_pcode for r in resolved}
     provinces = tuple(region_provinces(region, resolver, recorded))
-    country = join_control(all_districts, resolved, legend.group_keys)
-    people = _population(population, population_year, all_districts, records)
+    day = asked.end if asked else None
+    country = join_control(all_districts, resolved, legend.group_keys, day)
+    people = _population(population, population_year, all_districts, records, day)
     if people is not None:
         series, use = people
         country["population"] = series.reindex(country["pcode"]).to_numpy()
         country["population_year"] = use.year
     in_region = country[country["province_pcode"].isin(provinces)].reset_index(drop=True)
-    notes = [n for n in province_notes(resolved) if n.province_pcode in provinces]
+    notes = [n for n in province_notes(resolved) if n.province_pcode in provinces and holds(n.date, day)]
     warnings = tuple(_moved_districts(resolved, resolver))
     decisions = tuple(_name_decisions(resolved, resolver, table_label))
+    shown, when = when_words(dates, asked)
     return ControlData(
         in_region,
         resolved,
@@ -129,6 +144,8 @@ def load_control(
         people and people[1],
         warnings,
         decisions,
+        as_of=shown,
+        when=when,
     )
 
 
@@ -204,7 +221,7 @@ def _first_day(text: str) -> dt.date:
     return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
 
 
-def _population(population, year: int | None, all_districts, records):
+def _population(population, year: int | None, all_districts, records, as_of: dt.date | None = None):
     """(people per P-code, PopulationUse) or None when population is off or unavailable.
 
     Estimates asked for by path must join; found by themselves (environment, cache, download)
@@ -226,7 +243,7 @@ def _population(population, year: int | None, all_districts, records):
             raise
         log.warning("population figures are left out: they do not join to this boundary file (%s)", exc)
         return None
-    year, why = _choose_year(estimates, year, latest_date(records))
+    year, why = _choose_year(estimates, year, as_of or latest_date(records))
     return estimates.by_pcode(year), PopulationUse(year, estimates.attribution(year), why)
 
 

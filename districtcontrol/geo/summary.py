@@ -42,7 +42,8 @@ def summarise(data):
 
     Rows per province of the region, the region and the country, per group and status of the
     legend: districts, km² and population with their shares (see :func:`summary_table`),
-    plus ``attrs["notes"]``: every row of the table counted in another province than it names.
+    plus ``attrs["notes"]``: every row of the table counted in another province than it names,
+    and ``attrs["as_of"]``, ``attrs["when"]``: the date the statuses are as of and its wording.
     """
     population = data.country["population"] if data.population else None
     if population is not None:
@@ -58,6 +59,7 @@ def summarise(data):
         population_source=data.population_credit if data.population else "",
     )
     summary.attrs["notes"] = [w for w in data.warnings if "boundary file has it in" in w]
+    summary.attrs["as_of"], summary.attrs["when"] = getattr(data, "as_of", None), getattr(data, "when", "")
     return summary
 
 
@@ -187,23 +189,28 @@ def format_summary(summary, fmt: str = "table", *, labels: Mapping[str, str] | N
     leading apostrophe.
 
     ``labels`` maps group keys to display names for the table. The table and JSON name the
-    population source; without population they say so.
+    population source; without population they say so. All three state the date the statuses
+    are as of (CSV: columns ``as_of`` and ``when``), when the table has dates.
     """
     source = summary.attrs.get("population_source", "")
+    as_of, when = summary.attrs.get("as_of"), summary.attrs.get("when", "")
     if fmt == "csv":
         from districtcontrol._csv import spreadsheet_safe
 
         shown = summary.assign(population_source=source) if source else summary
         text = shown.select_dtypes(include="object").columns
         shown = shown.assign(**{c: shown[c].map(spreadsheet_safe) for c in text})
+        shown = shown.assign(as_of=as_of, when=when) if when else shown
         return shown.to_csv(index=False, lineterminator="\n")
     if fmt == "json":
         records = json.loads(summary.to_json(orient="records", force_ascii=False))
         body = {"population_source": source or None, "notes": summary.attrs.get("notes", []), "rows": records}
+        body = {"as_of": as_of, "when": when or None, **body}
         return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
+    heading = when[0].upper() + when[1:] + "\n" if when else ""
     if summary.empty:
-        return "No district in this region has a record.\n"
-    return _table(summary, labels or {}) + "\n" + _footer(summary, source)
+        return heading + "No district in this region has a record.\n"
+    return heading + _table(summary, labels or {}) + "\n" + _footer(summary, source)
 
 
 def _table(summary, labels: Mapping[str, str]) -> str:

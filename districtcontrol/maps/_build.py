@@ -12,7 +12,7 @@ import logging
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +26,7 @@ from districtcontrol.maps._prepared import PreparedRegion, prepare_region
 
 log = logging.getLogger(__name__)
 MAX_AUTO_JOBS = 4
+TIME_FIGURES = ("timeline", "changes")  # small multiples and the chart of change (maps/_time_figures.py)
 EMBED_SNIPPET = (
     '<iframe src="{src}" title="{title}" width="100%" height="620" style="border:0" loading="lazy"></iframe>\n'
 )
@@ -34,12 +35,17 @@ EMBED_SNIPPET = (
 def planned_outputs(data, formats: tuple[str, ...] = DEFAULT_BUILD_FORMATS, embed: bool = False) -> list[str]:
     """File names ``build`` writes for a region (what ``load_control`` returns), in the order it returns them.
 
-    One set of map files for the combined map and for each group with a record in the region.
+    One set of map files for the combined map and for each group with a record in the region;
+    ``timeline.csv``, ``timeline.<fmt>`` and ``changes.<fmt>`` when the region has a timeline
+    (:func:`districtcontrol.geo._time.no_timeline_reason` says why not).
     """
-    return _output_names(_view.map_names(data), formats, embed)
+    from districtcontrol.geo._time import no_timeline_reason
+
+    timeline = not no_timeline_reason(getattr(data, "data", data))
+    return _output_names(_view.map_names(data), formats, embed, timeline)
 
 
-def _output_names(maps: tuple[str, ...], formats: tuple[str, ...], embed: bool) -> list[str]:
+def _output_names(maps: tuple[str, ...], formats: tuple[str, ...], embed: bool, timeline: bool = False) -> list[str]:
     names = []
     for name in maps:
         if "html" in formats:
@@ -50,6 +56,9 @@ def _output_names(maps: tuple[str, ...], formats: tuple[str, ...], embed: bool) 
     if "geojson" in formats:
         names += ["districts.geojson", "districts.qml"]
     names.append("summary.csv")
+    if timeline:
+        names.append("timeline.csv")
+        names += [f"{stem}.{fmt}" for stem in TIME_FIGURES for fmt in STATIC_FORMATS if fmt in formats]
     if "html" in formats:
         names.append("index.html")
     return names
@@ -101,6 +110,8 @@ class BuildOptions:
     tiles: str | None = None
     embed: bool = False
     captions: _view.Captions = _view.Captions()
+    timeline_map: str = _view.COMBINED  # the map the small multiples show
+    dates: int | tuple[str, ...] | None = None  # how many dates they show, or which
 
 
 def build(
@@ -116,6 +127,8 @@ def build(
     credit: str | None = None,
     progress: Callable[[Path], None] | None = None,
     jobs: int = 1,
+    timeline_map: str = _view.COMBINED,
+    dates: int | Sequence[str] | None = None,
 ) -> list[Path]:
     """Write the maps (HTML and static images), GeoJSON, summary and index page into ``out``.
 
@@ -127,7 +140,10 @@ def build(
     (:func:`planned_outputs`); ``title``, ``subtitle`` and ``credit`` go on every map and the
     index page. ``progress`` is called with each file's final path once it is rendered.
     ``jobs`` is the number of processes rendering maps (1: this process only; 0:
-    :func:`default_jobs`). Returns the written paths in the order of :func:`planned_outputs`.
+    :func:`default_jobs`). When the region has a timeline, ``timeline.csv`` lists every change
+    and ``timeline.<fmt>`` shows map ``timeline_map`` at ``dates`` (a number of dates evenly
+    spread, default 6, or the dates themselves); ``changes.<fmt>`` charts districts per status
+    over time. Returns the written paths in the order of :func:`planned_outputs`.
     """
     from districtcontrol._files import StagedBuild
     from districtcontrol.maps._formats import BUILD_FORMATS, parse_formats
@@ -140,10 +156,13 @@ def build(
         tile_provider(tiles)  # an unknown name is an error before anything is rendered
     for group in _view.groups_without_records(region):
         log.warning("no map for %s: it has no record in this region", region.legend.group_label(group))
-    owned = _output_names(_view.all_map_names(region.legend), BUILD_FORMATS, embed=True)
+    timeline_dates = _check_timeline(region, formats, timeline_map, dates)
+    owned = _output_names(_view.all_map_names(region.legend), BUILD_FORMATS, embed=True, timeline=True)
     captions = _view.Captions(title, subtitle, credit)
     with StagedBuild(out, planned_outputs(region, formats, embed), owned) as stage:
-        options = BuildOptions(stage.staging, tuple(formats), self_contained, tiles, embed, captions)
+        options = BuildOptions(
+            stage.staging, tuple(formats), self_contained, tiles, embed, captions, timeline_map, timeline_dates
+        )
 
         def done(paths: list[Path]) -> None:
             for path in paths:
@@ -154,18 +173,42 @@ def build(
         return stage.commit()
 
 
+def _check_timeline(region: PreparedRegion, formats, timeline_map: str, dates):
+    """The small multiples' dates, checked before anything is written (None: the default); log why there is no timeline."""
+    from districtcontrol import DistrictControlError
+    from districtcontrol.geo._time import no_timeline_reason
+    from districtcontrol.maps._time_figures import panel_dates
+
+    why = no_timeline_reason(region.data)
+    if why:
+        log.info("no timeline, timeline.csv or change chart: %s", why)
+        return None
+    if timeline_map not in _view.map_names(region):
+        raise DistrictControlError(
+            f"no map '{timeline_map}' to show over time: choose one of {', '.join(_view.map_names(region))}", "--group"
+        )
+    if dates is not None and any(fmt in formats for fmt in STATIC_FORMATS):
+        panel_dates(region, dates)
+    return dates if dates is None or isinstance(dates, int) else tuple(dates)
+
+
 def _render(region: PreparedRegion, options: BuildOptions, jobs: int, done: Callable[[list[Path]], None]) -> None:
     """Every file of the build into ``options.out``, maps in ``jobs`` processes."""
+    from districtcontrol.geo._time import no_timeline_reason
+
     formats = options.formats
     names = _view.map_names(region)
     static = [fmt for fmt in STATIC_FORMATS if fmt in formats]
+    timeline = not no_timeline_reason(region.data)
     with _executor(region, jobs or default_jobs()) as pool:
         layout = pool.submit(_run, "layout") if static else None
         futures = [pool.submit(_run, "html", name, options) for name in names if "html" in formats]
+        if timeline and static:
+            futures.append(pool.submit(_run, "time", options))
         if static:
             futures.append(pool.submit(_run, "warm"))  # a worker free while the labels are placed
         summary = summarise(region.data)
-        done(_tables(region, options, summary))
+        done(_tables(region, options, summary, timeline))
         if layout is not None:
             labels = layout.result()
             futures += [pool.submit(_run, "static", name, options, labels) for name in names]
@@ -174,15 +217,23 @@ def _render(region: PreparedRegion, options: BuildOptions, jobs: int, done: Call
     if "html" in formats:
         from districtcontrol.maps._page import index_page
 
-        done([write_text(options.out / "index.html", index_page(region, summary, options.captions))])
+        chart = next((f"changes.{fmt}" for fmt in ("svg", "png") if timeline and fmt in formats), None)
+        page = index_page(region, summary, options.captions, changes=chart)
+        done([write_text(options.out / "index.html", page)])
 
 
-def _tables(region: PreparedRegion, options: BuildOptions, summary) -> list[Path]:
+def _tables(region: PreparedRegion, options: BuildOptions, summary, timeline: bool) -> list[Path]:
     paths = []
+    data = region.data
     if "geojson" in options.formats:
-        paths.append(write_geojson(region.data.districts, options.out / "districts.geojson", region.legend))
+        path = options.out / "districts.geojson"
+        paths.append(write_geojson(data.districts, path, region.legend, as_of=data.as_of, when=data.when))
         paths.append(write_qml(options.out / "districts.qml", region.legend))
     paths.append(write_text(options.out / "summary.csv", format_summary(summary, "csv")))
+    if timeline:
+        from districtcontrol.maps._time_figures import timeline_csv
+
+        paths.append(write_text(options.out / "timeline.csv", timeline_csv(region)))
     return paths
 
 
@@ -204,6 +255,12 @@ def _run(task: str, *args):
         return []
     if task == "html":
         return _html_files(region, *args)
+    if task == "time":
+        from districtcontrol.maps._time_figures import write_time_outputs
+
+        options = args[0]
+        formats = [fmt for fmt in STATIC_FORMATS if fmt in options.formats]
+        return write_time_outputs(region, options.out, formats, options.timeline_map, options.dates, options.captions)
     return _static_files(region, *args)
 
 

@@ -38,6 +38,15 @@ class DistrictLayer(folium.GeoJson):
         ids = None if mesh else [f["id"] for f in features["features"]]
         self.add_child(AddShapes(shared, ids))
 
+    def add_districts(self, ids: list[str], style_function) -> None:
+        """Also draw the shared districts ``ids`` (after this layer's others), styled by ``style_function``."""
+        shapes = next(c for c in self._children.values() if isinstance(c, AddShapes))
+        properties = {f["id"]: f["properties"] for f in shapes.shared.topology["objects"]["districts"]["geometries"]}
+        features = [{"type": "Feature", "id": i, "properties": properties[i], "geometry": None} for i in ids]
+        self.data = {**self.data, "features": [*self.data["features"], *features]}
+        shapes.ids = [*shapes.ids, *ids]
+        self.style_function = style_function
+
     def render(self, **kwargs):
         """Style maps from the full features; the page's copy of the data is empty (the shapes come later)."""
         from folium.features import GeoJsonStyleMapper

@@ -38,7 +38,10 @@ footer { margin-top: 24px; font-size: 13px; color: #444; }
 {% for m in maps %}<h2>{{ m.title }}</h2>
 <iframe src="{{ m.name }}.html" title="{{ m.title }}" loading="lazy"></iframe>
 <p><a href="{{ m.name }}.html">Open the map on its own page</a></p>
-{% endfor %}<h2>Summary by province, region and country</h2>
+{% endfor %}{% if changes %}<h2>Districts by status over time</h2>
+<img src="{{ changes }}" alt="Chart: districts per status per group on each date of the table" style="max-width:100%">
+<p>Every change is listed in <a href="timeline.csv">timeline.csv</a>; the map at several dates is <a href="{{ changes|replace("changes.", "timeline.") }}">{{ changes|replace("changes.", "timeline.") }}</a>.</p>
+{% endif %}<h2>Summary by province, region and country</h2>
 <p>Districts by status, their area in km² (equal-area projection) and their population, each with its share of the province, the region or the country. {{ caveat }}</p>
 {% if summary %}<table><tr><th>Province or area</th><th>Group</th><th>Status</th><th>Districts</th><th>%</th><th>Area (km²)</th><th>%</th><th>Population</th><th>%</th></tr>
 {%- for r in summary %}<tr><td>{{ r.unit }}</td><td>{{ r.group }}</td><td>{{ r.status }}</td><td class="num">{{ r.districts }}</td><td class="num">{{ r.districts_pct }}</td><td class="num">{{ r.area }}</td><td class="num">{{ r.area_pct }}</td><td class="num">{{ r.population }}</td><td class="num">{{ r.population_pct }}</td></tr>{% endfor %}</table>
@@ -71,8 +74,8 @@ def _environment():
     return jinja2.Environment(autoescape=True, finalize=escaped, keep_trailing_newline=True)
 
 
-def index_page(region, summary, captions=None) -> str:
-    """The HTML of ``index.html`` for a prepared region and its summary."""
+def index_page(region, summary, captions=None, changes: str | None = None) -> str:
+    """The HTML of ``index.html`` for a prepared region and its summary (and the file name of its chart of change)."""
     from districtcontrol.maps.interactive import map_text
 
     maps = [{"name": name, "title": map_text(region, name, captions).title} for name in _view.map_names(region)]
@@ -92,6 +95,7 @@ def index_page(region, summary, captions=None) -> str:
             warnings=region.data.warnings,
             records=_record_rows(region.data.records, region.legend),
             boundary_credit=region.data.boundaries.attribution,
+            changes=changes,
         )
     )
 

@@ -74,13 +74,15 @@ def map_text(
     captions: Captions | None = None,
     boundary_credit: str = "",
     population_credit: str = "",
+    when: str = "",
 ) -> MapText:
     """The texts of map ``name`` (combined or a group).
 
     Title: the user's (a group map puts the group's label first), else the legend's. The
     shipped table keeps the report's wording; any other table gets a neutral credit
     ("Data: <file name>") and no subtitle unless the user gives them. ``table`` is the
-    table's path, or None for rows passed in code.
+    table's path, or None for rows passed in code. ``when`` says what date the map shows
+    ("as of 16 August 2021"); it ends the subtitle unless the subtitle says it already.
     """
     captions = captions or Captions()
     group = None if name == COMBINED else name
@@ -91,11 +93,19 @@ def map_text(
     shipped = table is not None and str(table) == str(default_table_path())
     table_name = getattr(table, "name", None) or "rows given in code"
     subtitle = captions.subtitle if captions.subtitle is not None else (REPORT_LABEL if shipped else "")
+    subtitle = with_when(subtitle, when)
     credit = captions.credit or (REPORT_ATTRIBUTION if shipped else f"Data: {table_name}")
     shown = [g for g in legend.groups if g.note and g.key in map_groups(name, legend)]
     notes = tuple(g.note if group else f"{g.label}: {g.note}" for g in shown)
     attribution = " · ".join(x for x in (credit, boundary_credit, population_credit) if x)
     return MapText(title, subtitle, attribution, notes)
+
+
+def with_when(subtitle: str, when: str) -> str:
+    """The subtitle ending with the date the map shows ("… · as of 16 August 2021"), unless it says it already."""
+    if not when or when.casefold() in subtitle.casefold():
+        return subtitle
+    return f"{subtitle} · {when}" if subtitle else when[0].upper() + when[1:]
 
 
 def map_status(row, name: str, legend: Legend) -> str | None:

@@ -64,6 +64,8 @@ def interactive_map(
     """
     import folium
 
+    from districtcontrol.maps._timeline import add_timeline
+
     region = prepare_region(data)
     _check_name(name, region)
     captions = _view.Captions(title, subtitle, credit)
@@ -83,6 +85,7 @@ def interactive_map(
     _labels(m, region, name)
     _province_notes(m, region, name)
     _decorations(m, region, name, captions)
+    add_timeline(m, region, name, captions)
     if name == _view.COMBINED or tiles:
         folium.LayerControl(collapsed=False).add_to(m)
     minx, miny, maxx, maxy = region.simplified.total_bounds
@@ -165,7 +168,7 @@ def _district_layer(region: PreparedRegion, shared, name: str, layer_name: str, 
 
     population = region.data.population
     fields, aliases = tooltip_fields(name, region.legend, population.year if population else None)
-    return DistrictLayer(
+    layer = DistrictLayer(
         {"type": "FeatureCollection", "features": features},
         shared,
         name=layer_name,
@@ -175,6 +178,8 @@ def _district_layer(region: PreparedRegion, shared, name: str, layer_name: str, 
         tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True),
         popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=360),
     )
+    layer.fill_of, layer.keep = fill_of, keep  # what a timeline recomputes at each date (maps/_timeline.py)
+    return layer
 
 
 def _add_combined_layers(m, region: PreparedRegion, shared) -> None:
@@ -310,7 +315,7 @@ def map_text(region: PreparedRegion, name: str, captions: _view.Captions | None 
     population = region.data.population
     credit = population.attribution if population else ""
     boundaries = region.data.boundaries.attribution
-    return _view.map_text(name, region.legend, region.data.table, captions, boundaries, credit)
+    return _view.map_text(name, region.legend, region.data.table, captions, boundaries, credit, region.data.when)
 
 
 def map_html(m, *, self_contained: bool = False) -> str:

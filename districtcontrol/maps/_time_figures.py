@@ -1,0 +1,227 @@
+"""Time in print and data: the change table, small multiples of a map at several dates, the chart of change.
+
+All three exist only for a region with a timeline (:func:`districtcontrol.geo._time.time_steps`:
+two or more distinct dates, every district row dated); they use every distinct date, not the
+thinned steps of the HTML control. Figures are plain matplotlib Figures (no pyplot).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+from districtcontrol import DistrictControlError, _style
+from districtcontrol.maps import _view
+
+DEFAULT_PANELS = 6
+TIMELINE_CSV_COLUMNS = ("pcode", "district", "province", "group", "date", "status")
+PLAIN = {"parse_math": False}
+FIGURE_WIDTH_IN = 12.0
+
+
+def all_steps(data):
+    """Every distinct date of a region's rows with the statuses at each, or None when it has no timeline."""
+    from districtcontrol.geo._time import time_steps
+
+    return time_steps(getattr(data, "data", data), max_steps=None)
+
+
+def timeline_csv(region) -> str:
+    """``timeline.csv``: one row per change of a group's status in a district (``none``: cleared), by date."""
+    from districtcontrol.geo._time import changes
+
+    steps = all_steps(region)
+    rows = {row["pcode"]: row for row in region.rows}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(TIMELINE_CSV_COLUMNS)
+    for change in changes(steps):
+        row = rows[change.pcode]
+        writer.writerow([change.pcode, row["district"], row["province"], change.group, change.date, change.status])
+    return out.getvalue()
+
+
+def panel_dates(region, dates: int | Sequence[str] | None = None, option: str = "--dates") -> list:
+    """The periods the small multiples show: ``dates`` of the region's dates, evenly spread over them
+    in order (default 6, first and last included; one: the last), or the dates given, each checked
+    like ``--as-of``."""
+    from districtcontrol.geo._time import period, resolve_as_of
+
+    periods = list(all_steps(region).periods)
+    if dates is None or isinstance(dates, int):
+        count = DEFAULT_PANELS if dates is None else dates
+        if count < 1:
+            raise DistrictControlError(f"give at least one date, not {count}", option)
+        return _spread(periods, count)
+    chosen = [resolve_as_of(d, [p.text for p in periods], option) for d in dates]
+    shown = period(region.data.as_of)
+    late = [p.text for p in chosen if p.end > shown.end]
+    if late:
+        raise DistrictControlError(f"{', '.join(late)} is after the date the maps show ({shown.words})", option)
+    return sorted(chosen, key=lambda p: p.end)
+
+
+def _spread(periods: list, count: int) -> list:
+    """``count`` of the periods, evenly spread over them in order, the first and the last included."""
+    if count >= len(periods):
+        return periods
+    if count == 1:
+        return [periods[-1]]
+    return [periods[round(i * (len(periods) - 1) / (count - 1))] for i in range(count)]
+
+
+def rows_as_of(region, periods: list) -> list[list[dict]]:
+    """The region's district rows as of each period's last day."""
+    from districtcontrol.geo._time import series_rows, statuses_at
+
+    data = region.data
+    statuses = statuses_at(series_rows(data.records, data.provinces), [p.end for p in periods])
+    groups = region.legend.group_keys
+    return [[{**row, **{g: now.get((row["pcode"], g)) for g in groups}} for row in region.rows] for now in statuses]
+
+
+def timeline_figure(region, name: str = _view.COMBINED, dates: int | Sequence[str] | None = None, captions=None):
+    """Small multiples of map ``name`` at several dates (:func:`panel_dates`), sharing one legend."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from districtcontrol.maps.interactive import map_text
+    from districtcontrol.maps.static import static_map
+
+    periods = panel_dates(region, dates)
+    panels = rows_as_of(region, periods)
+    cols = 2 if len(periods) == 4 else min(len(periods), 3)
+    lines = math.ceil(len(periods) / cols)
+    panel_height = _panel_height(region, FIGURE_WIDTH_IN / cols)
+    fig = Figure(figsize=(FIGURE_WIDTH_IN, lines * (panel_height + 0.35) + 1.9))
+    FigureCanvasAgg(fig)
+    height = fig.get_figheight()
+    fig.subplots_adjust(left=0.01, right=0.99, top=1 - 1.0 / height, bottom=0.9 / height, wspace=0.02, hspace=0.12)
+    for i, (p, rows) in enumerate(zip(periods, panels)):
+        ax = fig.add_subplot(lines, cols, i + 1)
+        static_map(dataclasses.replace(region, rows=rows, labels=()), name, ax=ax)
+        _plain_panel(ax, f"{p.words}: {_recorded(rows, name, region.legend)}")
+    text = map_text(region, name, captions)
+    fig.suptitle(text.title, fontsize=13, fontweight="bold", y=1 - 0.2 / height, **PLAIN)
+    span = f"{_view.legend_title(name, region.legend)}, {len(periods)} dates from {periods[0].words} to {periods[-1].words}"
+    fig.text(0.5, 1 - 0.6 / height, span, ha="center", va="top", fontsize=9, color="#333333", **PLAIN)
+    _shared_legend(fig, region, name, [row for rows in panels for row in rows], height)
+    fig.text(0.99, 0.12 / height, text.attribution, ha="right", fontsize=6.5, color="#444444", **PLAIN)
+    return fig
+
+
+def _panel_height(region, width: float) -> float:
+    minx, miny, maxx, maxy = region.simplified.total_bounds
+    return width * (maxy - miny) / math.cos(math.radians((miny + maxy) / 2)) / (maxx - minx)
+
+
+def _recorded(rows, name: str, legend) -> str:
+    counts = _view.status_counts(rows, name, legend)
+    total = sum(counts.values())
+    return f"{total} district{'s' * (total != 1)} with a status"
+
+
+def _plain_panel(ax, title: str) -> None:
+    """A panel keeps its districts, provinces and notes: its own legend and texts give way to the shared ones."""
+    if ax.get_legend() is not None:
+        ax.get_legend().remove()
+    for text in list(ax.texts):
+        text.remove()
+    ax.set_title(title, fontsize=9, **PLAIN)
+
+
+def _shared_legend(fig, region, name: str, every_row: list[dict], height: float) -> None:
+    """One legend for all panels: every status any panel shows, hatching if any, and no record."""
+    from matplotlib.patches import Patch
+
+    legend = region.legend
+    handles = [
+        Patch(facecolor=legend.status_color(s), edgecolor="#777777", label=legend.status_label(s))
+        for s in legend.status_keys
+        if any(_view.map_status(row, name, legend) == s for row in every_row)
+    ]
+    if name == _view.COMBINED and any(len(_view.groups_present(row, legend)) > 1 for row in every_row):
+        handles.append(
+            Patch(facecolor="white", edgecolor=_style.MULTI_GROUP_HATCH, hatch="////", label=_view.MULTI_GROUP_LABEL)
+        )
+    handles.append(Patch(facecolor=_style.NO_RECORD_COLOUR, edgecolor="#777777", label=_style.NO_RECORD_LABEL))
+    fig.legend(
+        handles=handles,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 0.3 / height),
+        ncol=min(len(handles), 4),
+        fontsize=8,
+        frameon=False,
+    )
+
+
+def changes_figure(region, captions=None):
+    """Districts per status per group over time: a step line per status, one panel per group with a status."""
+    import matplotlib.dates as mdates
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from districtcontrol.maps.interactive import map_text
+
+    steps = all_steps(region)
+    legend = region.legend
+    days = list(steps.days)
+    pcodes = {row["pcode"] for row in region.rows}
+    groups = [g for g in legend.group_keys if any(k[1] == g and k[0] in pcodes for now in steps.statuses for k in now)]
+    fig = Figure(figsize=(10, 2.7 * len(groups) + 1.8))
+    FigureCanvasAgg(fig)
+    height = fig.get_figheight()
+    fig.subplots_adjust(left=0.08, right=0.97, top=1 - 0.95 / height, bottom=0.85 / height, hspace=0.35)
+    axes = fig.subplots(len(groups), 1, sharex=True, squeeze=False)[:, 0]
+    for ax, group in zip(axes, groups):
+        _group_lines(ax, steps, group, pcodes, legend, days)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    text = map_text(region, _view.COMBINED, captions)
+    fig.suptitle("Districts by status over time", fontsize=13, fontweight="bold", y=1 - 0.2 / height, **PLAIN)
+    below = " · ".join(x for x in (_region_words(region), text.subtitle) if x)
+    fig.text(0.5, 1 - 0.55 / height, below, ha="center", va="top", fontsize=8.5, color="#333333", **PLAIN)
+    fig.text(0.99, 0.12 / height, text.attribution, ha="right", fontsize=6.5, color="#444444", **PLAIN)
+    return fig
+
+
+def _group_lines(ax, steps, group: str, pcodes: set, legend, days: list) -> None:
+    for status in legend.status_keys:
+        counts = [
+            sum(1 for (pc, g), s in now.items() if g == group and s == status and pc in pcodes)
+            for now in steps.statuses
+        ]
+        if any(counts):
+            ax.step(days, counts, where="post", color=legend.status_color(status), linewidth=2,
+                    label=f"{legend.status_label(status)} ({counts[-1]} on {steps.periods[-1].words})")  # fmt: skip
+    ax.set_title(legend.group_label(group), fontsize=10, loc="left", fontweight="bold", **PLAIN)
+    ax.set_ylabel("Districts")
+    ax.set_ylim(bottom=0)
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(loc="upper left", fontsize=8, frameon=False)
+
+
+def _region_words(region) -> str:
+    data = region.data
+    named = {"north": "Region north", "all": "Afghanistan"}
+    count = len(region.rows)
+    listed = ", ".join(part.strip() for part in data.region.split(",") if part.strip())
+    return f"{named.get(data.region.strip().lower(), listed)} ({count} districts)"
+
+
+def write_time_outputs(region, out: Path, formats: Sequence[str], name: str, dates, captions=None) -> list[Path]:
+    """timeline.<fmt> (small multiples of map ``name`` at ``dates``) and changes.<fmt>, for each format in ``formats``."""
+    from districtcontrol.maps.static import save_figure
+
+    paths = []
+    figures = (
+        ("timeline", timeline_figure(region, name, dates, captions)),
+        ("changes", changes_figure(region, captions)),
+    )
+    for stem, fig in figures:
+        paths += [save_figure(fig, out / f"{stem}.{fmt}") for fmt in formats]
+    return paths
