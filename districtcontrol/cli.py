@@ -313,6 +313,12 @@ def summary(fmt, **load) -> None:
     help="Basemap tiles, an xyzservices provider name such as OpenStreetMap.Mapnik (default: none).",
 )
 @click.option("--embed", is_flag=True, help="Also write NAME.embed.html beside each map: a ready <iframe> snippet.")
+@click.option(
+    "--base-url",
+    default=None,
+    metavar="URL",
+    help="With --embed: where the maps will be published (https://…/), so the snippets' src is absolute.",
+)
 @caption_options
 @click.option(
     "--jobs",
@@ -322,7 +328,7 @@ def summary(fmt, **load) -> None:
     help="Processes rendering maps at once: 0 = one per CPU core (at most 4), 1 = no extra processes.",
 )
 @handle_errors
-def build(out, formats, self_contained, tiles, embed, title, subtitle, credit, jobs, **load) -> None:
+def build(out, formats, self_contained, tiles, embed, base_url, title, subtitle, credit, jobs, **load) -> None:
     """Write every map as HTML and images, plus GeoJSON with its QGIS style, summary and index.html.
 
     One map for all groups together and one per group with a record in the region.
@@ -333,9 +339,11 @@ def build(out, formats, self_contained, tiles, embed, title, subtitle, credit, j
     from districtcontrol.maps._build import build as build_outputs
     from districtcontrol.maps._build import planned_outputs
     from districtcontrol.maps._formats import parse_formats
+    from districtcontrol.maps._reader_embed import check_base_url
     from districtcontrol.maps._view import groups_without_records
 
     chosen = parse_formats(formats)
+    check_base_url(base_url)
     _exit_cleanly_on_sigterm()
     data = _load(**load)
     for group in groups_without_records(data):
@@ -359,6 +367,7 @@ def build(out, formats, self_contained, tiles, embed, title, subtitle, credit, j
         credit=credit,
         progress=progress,
         jobs=jobs,
+        base_url=base_url,
     )
     click.echo(f"Done: open {out / 'index.html' if 'html' in chosen else out}", err=True)
 

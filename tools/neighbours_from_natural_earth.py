@@ -47,7 +47,9 @@ def country_shapes(topology: dict) -> dict[str, object]:
     arcs = decode_arcs(topology)
     shapes = {}
     for geom in topology["objects"]["countries"]["geometries"]:
-        polygons = geom["arcs"] if geom["type"] == "MultiPolygon" else [geom["arcs"]] if geom["type"] == "Polygon" else []
+        polygons = (
+            geom["arcs"] if geom["type"] == "MultiPolygon" else [geom["arcs"]] if geom["type"] == "Polygon" else []
+        )
         rings = [[_ring(arcs, refs) for refs in p] for p in polygons]
         parts = [shapely.Polygon(r[0], [h for h in r[1:] if len(h) >= 4]) for r in rings if len(r[0]) >= 4]
         if parts:

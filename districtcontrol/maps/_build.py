@@ -26,9 +26,6 @@ from districtcontrol.maps._prepared import PreparedRegion, prepare_region
 
 log = logging.getLogger(__name__)
 MAX_AUTO_JOBS = 4
-EMBED_SNIPPET = (
-    '<iframe src="{src}" title="{title}" width="100%" height="620" style="border:0" loading="lazy"></iframe>\n'
-)
 
 
 def planned_outputs(data, formats: tuple[str, ...] = DEFAULT_BUILD_FORMATS, embed: bool = False) -> list[str]:
@@ -101,6 +98,7 @@ class BuildOptions:
     tiles: str | None = None
     embed: bool = False
     captions: _view.Captions = _view.Captions()
+    base_url: str | None = None
 
 
 def build(
@@ -116,6 +114,7 @@ def build(
     credit: str | None = None,
     progress: Callable[[Path], None] | None = None,
     jobs: int = 1,
+    base_url: str | None = None,
 ) -> list[Path]:
     """Write the maps (HTML and static images), GeoJSON, summary and index page into ``out``.
 
@@ -127,11 +126,14 @@ def build(
     (:func:`planned_outputs`); ``title``, ``subtitle`` and ``credit`` go on every map and the
     index page. ``progress`` is called with each file's final path once it is rendered.
     ``jobs`` is the number of processes rendering maps (1: this process only; 0:
-    :func:`default_jobs`). Returns the written paths in the order of :func:`planned_outputs`.
+    :func:`default_jobs`). ``base_url`` (with ``embed``) is where the maps will be published:
+    the snippets then point there. Returns the written paths in the order of :func:`planned_outputs`.
     """
     from districtcontrol._files import StagedBuild
     from districtcontrol.maps._formats import BUILD_FORMATS, parse_formats
+    from districtcontrol.maps._reader_embed import check_base_url
 
+    check_base_url(base_url)
     region = prepare_region(data)
     formats = parse_formats(",".join(formats))  # unknown formats are an error before anything is written
     if tiles:
@@ -143,7 +145,7 @@ def build(
     owned = _output_names(_view.all_map_names(region.legend), BUILD_FORMATS, embed=True)
     captions = _view.Captions(title, subtitle, credit)
     with StagedBuild(out, planned_outputs(region, formats, embed), owned) as stage:
-        options = BuildOptions(stage.staging, tuple(formats), self_contained, tiles, embed, captions)
+        options = BuildOptions(stage.staging, tuple(formats), self_contained, tiles, embed, captions, base_url)
 
         def done(paths: list[Path]) -> None:
             for path in paths:
@@ -208,15 +210,15 @@ def _run(task: str, *args):
 
 
 def _html_files(region: PreparedRegion, name: str, options: BuildOptions) -> list[Path]:
-    from districtcontrol.maps._popups import esc
+    from districtcontrol.maps._reader_embed import embed_snippet
     from districtcontrol.maps.interactive import map_text
 
     path = options.out / f"{name}.html"
     texts = _texts(options.captions)
     paths = [save_map(region, name, path, self_contained=options.self_contained, tiles=options.tiles, **texts)]
     if options.embed:
-        title = esc(map_text(region, name, options.captions).title)
-        snippet = EMBED_SNIPPET.format(src=f"{name}.html", title=title)
+        title = map_text(region, name, options.captions).title
+        snippet = embed_snippet(region, name, title, options.base_url)
         paths.append(write_text(options.out / f"{name}.embed.html", snippet))
     return paths
 

@@ -20,9 +20,7 @@ from districtcontrol.maps._reader_script import CHECK_JS, READER_JS, SURROUNDING
 
 NARROW_PX = 700
 LANGUAGE = "en"
-OFFLINE_MESSAGE = (
-    "This map loads its scripts from the internet; build with --self-contained to open it offline."
-)
+OFFLINE_MESSAGE = "This map loads its scripts from the internet; build with --self-contained to open it offline."
 # Label priorities: lower is placed first and wins where two would overlap.
 RECORDED, PROVINCE, COUNTRY, OTHER_DISTRICT = 0, 1, 2, 3
 
@@ -57,12 +55,14 @@ READER_CSS = """
 .dc-attribution { font-size: 10px; padding: 2px 6px; color: #333; box-shadow: none; background: rgba(255,255,255,0.85); }
 .leaflet-control.dc-attribution { max-width: 560px; margin-bottom: 4px; }
 .dc-attribution > .dc-toggle { display: block; font-size: 11px; font-weight: 400; }
+.leaflet-tooltip { max-width: min(320px, 80vw); white-space: normal; }
 .leaflet-container path.leaflet-interactive:focus { outline: none; stroke: #000; stroke-width: 3px; }
 .dc-about { display: none; }
 .dc-sr { position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden;
   clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
 #dc-offline { position: fixed; z-index: 3000; top: 40%; left: 8px; right: 8px; text-align: center;
   font: 15px/1.4 system-ui, sans-serif; background: #fff3cd; color: #111; padding: 10px; border: 1px solid #c9a227; }
+.dc-no-scripts .dc-box:not(.dc-title) { display: none; }
 @media (max-width: 699px) {
   .dc-title { left: 6px; right: 6px; top: 6px; transform: none; max-width: none; padding: 4px 8px; }
   .dc-title h1 { font-size: 13px; margin: 0; }
@@ -150,7 +150,9 @@ def add_surroundings(m, region, shared, tiles: bool) -> None:
         afghanistan = shapely.union(shapely.coverage_union_all(region.simplified.geometry.values), around.rest)
         borders = shapely.simplify(shapely.difference(around.country_borders, afghanistan), FILL_TOLERANCE_DEG)
         data["countryBorders"] = _encode_lines(shapely.get_parts(borders))
-        data["rest"] = [_encode_polygons(shapely.simplify(around.rest, FILL_TOLERANCE_DEG))] if not around.rest.is_empty else []
+        data["rest"] = (
+            [_encode_polygons(shapely.simplify(around.rest, FILL_TOLERANCE_DEG))] if not around.rest.is_empty else []
+        )
     SurroundingsLayer(data, shared, _surroundings_style()).add_to(m)
 
 
@@ -160,11 +162,15 @@ def _border_arcs(region, around) -> tuple[list[int], list]:
     import shapely
 
     near_rest = shapely.buffer(around.rest, around_.BORDER_SNAP_DEG)
-    scale = 10.0**-region.topology["decimals"]
+    scale = 10.0 ** -region.topology["decimals"]
     indices, lines = [], []
     for index in _outline_arcs(region.topology):
         points = np.asarray(region.topology["arcs"][index]) * scale
-        inland = shapely.contains_xy(near_rest, points[:, 0], points[:, 1]) if not around.rest.is_empty else np.zeros(len(points), bool)
+        inland = (
+            shapely.contains_xy(near_rest, points[:, 0], points[:, 1])
+            if not around.rest.is_empty
+            else np.zeros(len(points), bool)
+        )
         if not inland.any():
             indices.append(index)
             continue

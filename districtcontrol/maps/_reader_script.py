@@ -17,6 +17,7 @@ document.addEventListener("DOMContentLoaded", function () {
   if (typeof L === "undefined" || typeof topojson === "undefined" || typeof polyline === "undefined") {
     var note = document.getElementById("dc-offline");
     if (note) note.hidden = false;
+    document.body.classList.add("dc-no-scripts");
   }
 });
 """
@@ -177,6 +178,25 @@ function dcReader(c) {
     e.addEventListener("keydown", function (ev) {
       if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); openDistrict(entry.id, false); }
     });
+  });
+  // Touch: the first tap on a district shows its tooltip, a second tap its popup (not both at once).
+  if (window.matchMedia && window.matchMedia("(pointer: coarse)").matches) {
+    var tapped = null;
+    layers.forEach(function (g) {
+      if (!g._popup) return;
+      g.off("click", g._openPopup, g);
+      g.on("click", function (e) {
+        if (tapped === e.layer) { g.closeTooltip(); g._popup._source = e.layer; g.openPopup(e.latlng); tapped = null; }
+        else tapped = e.layer;
+      });
+    });
+  }
+  // A tooltip wider than the room beside the finger moves back onto the screen.
+  map.on("tooltipopen", function (e) {
+    var node = e.tooltip.getElement(); if (!node) return;
+    node.style.marginLeft = "";
+    var r = rect(node), w = box.clientWidth, shift = r.l < 4 ? 4 - r.l : (r.r > w - 4 ? w - 4 - r.r : 0);
+    if (shift) node.style.marginLeft = (parseFloat(getComputedStyle(node).marginLeft) || 0) + shift + "px";
   });
   function layerOf(id) {
     var found = null;

@@ -76,7 +76,6 @@ def locator(ax, region, around: Surroundings) -> None:
     country = shapely.simplify(shapely.union(inside, around.rest), 0.03)
     minx, miny, maxx, maxy = country.bounds
     aspect = 1 / math.cos(math.radians((miny + maxy) / 2))
-    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     width = LOCATOR_SIZE
     height = width * (maxy - miny) * aspect / (maxx - minx) * _axes_ratio(ax)
     corner = _emptiest_corner(ax, inside, width, height)

@@ -159,9 +159,13 @@ def _shared_borders(geoms: list, frame):
         for b in geoms[i + 1 :]
         if shapely.intersects(a, b)
     ]
-    lines = [shapely.line_merge(shapely.union_all(shapely.get_parts(g)[shapely.get_dimensions(shapely.get_parts(g)) == 1])) for g in lines]
+    lines = [
+        shapely.line_merge(shapely.union_all(shapely.get_parts(g)[shapely.get_dimensions(shapely.get_parts(g)) == 1]))
+        for g in lines
+    ]
     merged = shapely.union_all(lines) if lines else shapely.MultiLineString()
     return shapely.difference(merged, shapely.buffer(shapely.boundary(frame), 1e-6))
+
 
 # Colours of the surroundings (HTML and static maps): lighter than any district, warm so a
 # neighbour never reads as a district without a record; the border dark and wide.

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from districtcontrol import _style
 from districtcontrol.maps import _view
-from districtcontrol.maps._reader import add_reader, add_surroundings
-from districtcontrol.maps._reader_surroundings import credit_line
 from districtcontrol.maps._popups import esc, note_html, popup_html, tooltip_fields, tooltip_properties
 from districtcontrol.maps._prepared import PreparedRegion, prepare_region
+from districtcontrol.maps._reader import add_reader, add_surroundings
+from districtcontrol.maps._reader_surroundings import credit_line
 
 HATCH_ID = "dc-hatch"
 PAGE_CSS = """
@@ -64,7 +64,9 @@ def interactive_map(
     region = prepare_region(data)
     _check_name(name, region)
     captions = _view.Captions(title, subtitle, credit)
-    m = folium.Map(tiles=None, zoom_control=True, control_scale=True, prefer_canvas=False, zoom_snap=0.1, zoom_delta=0.5)
+    m = folium.Map(
+        tiles=None, zoom_control=True, control_scale=True, prefer_canvas=False, zoom_snap=0.1, zoom_delta=0.5
+    )
     if tiles:
         _add_tiles(m, tiles)
     shared = _shared_districts(region, name)
@@ -322,11 +324,13 @@ def _decorations(m, region: PreparedRegion, name: str, captions: _view.Captions)
     text = map_text(region, name, captions)
     rows = _legend_rows(region, name) + [f'<p class="dc-note">{esc(note)}</p>' for note in text.notes]
     subtitle = f"<p>{esc(text.subtitle)}</p>" if text.subtitle else ""
-    about = f'<p class="dc-note dc-about">{esc(text.subtitle)}</p>' if text.subtitle else ""  # phones: no subtitle under the title
+    about = (
+        f'<p class="dc-note dc-about">{esc(text.subtitle)}</p>' if text.subtitle else ""
+    )  # phones: no subtitle under the title
     html = (
         f'{HATCH_SVG}<div class="dc-box dc-title" id="dc-title"><h1>{esc(text.title)}</h1>{subtitle}</div>'
         f'<div class="dc-box dc-legend" id="dc-legend" role="region" aria-label="Legend"><div>'
-        f'<b>{esc(_view.legend_title(name, region.legend))}</b>{"".join(rows)}{about}</div></div>'
+        f"<b>{esc(_view.legend_title(name, region.legend))}</b>{''.join(rows)}{about}</div></div>"
         f'<div class="dc-box dc-attribution" id="dc-attribution"><span>{esc(credit_line(text.attribution))}</span></div>'
     )
     m.get_root().header.add_child(folium.Element(PAGE_CSS), name="dc_css")

@@ -152,7 +152,12 @@ def _draw_districts(ax, region: PreparedRegion, name: str) -> None:
         multi = districts[[len(_view.groups_present(row, legend)) > 1 for row in region.rows]]
         if len(multi):
             multi.plot(
-                ax=ax, facecolor="none", edgecolor=_style.MULTI_GROUP_HATCH, hatch="////", linewidth=0, aspect=None,
+                ax=ax,
+                facecolor="none",
+                edgecolor=_style.MULTI_GROUP_HATCH,
+                hatch="////",
+                linewidth=0,
+                aspect=None,
                 zorder=1,
             )
             multi.plot(ax=ax, facecolor="none", edgecolor=_style.DISTRICT_EDGE, linewidth=0.3, aspect=None, zorder=1)
@@ -264,7 +269,15 @@ def _axes_titles(ax, region: PreparedRegion, name: str, captions) -> None:
     text = map_text(region, name, captions)
     ax.set_title("\n".join(x for x in (text.title, text.subtitle, *text.notes) if x), fontsize=9, **PLAIN)
     ax.text(
-        1, -0.01, f"{text.attribution}\n{NATURAL_EARTH_CREDIT} · {BORDER_NOTE}", transform=ax.transAxes, ha="right", va="top", fontsize=6, color="#444444", **PLAIN
+        1,
+        -0.01,
+        f"{text.attribution}\n{NATURAL_EARTH_CREDIT} · {BORDER_NOTE}",
+        transform=ax.transAxes,
+        ha="right",
+        va="top",
+        fontsize=6,
+        color="#444444",
+        **PLAIN,
     )
 
 
