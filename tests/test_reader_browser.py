@@ -23,6 +23,9 @@ SIZES = [  # (width, height, in an iframe of an article page)
     (390, 844, False),
     (680, 420, True),
     (370, 420, True),
+    (720, 450, True),
+    (1024, 640, False),
+    (800, 600, True),
 ]
 # The page's Leaflet objects, found as the test of test_browser.py finds them (a framed page's
 # window also holds its parent's, which another origin may not read: skipped).
@@ -50,7 +53,8 @@ MEASURE_JS = """(pcodes) => {
     const frame = map.getContainer().getBoundingClientRect();
     return {rects, labels, frame: {l: frame.left, t: frame.top, r: frame.right, b: frame.bottom},
             boxes: {title: box(document.getElementById('dc-title')), legend: box(document.getElementById('dc-legend')),
-                    layers: box(document.querySelector('.leaflet-control-layers'))},
+                    layers: box(document.querySelector('.leaflet-control-layers')),
+                    sources: box(document.getElementById('dc-attribution')), tools: box(document.querySelector('.dc-tools'))},
             zoom: map.getZoom()};
 }"""
 TOPMOST_JS = """([points]) => { FIND
@@ -322,3 +326,27 @@ def test_over_tiles_districts_are_translucent_and_edges_dark(browser, tmp_path, 
     assert len(districts) >= 133 and all(opacity < 0.7 for opacity in districts)
     assert page.locator(".dc-border").count() == 1
     page.context.close()
+
+
+def test_full_screen_button_fills_the_screen(browser, reader_map):  # noqa: F811
+    page, _, _ = _open(browser, reader_map, 1280, 800, False)
+    page.get_by_label("Full screen").click()
+    page.wait_for_function("document.fullscreenElement !== null", timeout=3000)
+    page.get_by_label("Full screen").click()
+    page.wait_for_function("document.fullscreenElement === null", timeout=3000)
+    page.context.close()
+
+
+def test_index_page_fits_a_phone(browser, tmp_path, control_data, artifacts):  # noqa: F811
+    from districtcontrol.maps import build
+
+    build(control_data, tmp_path, ("html",))
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+    page = context.new_page()
+    page.goto((tmp_path / "index.html").as_uri())
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    frame = page.locator("iframe").first.bounding_box()
+    assert frame["width"] <= 390 and frame["height"] >= 300
+    page.screenshot(path=str(artifacts / "reader-index-390.png"))
+    context.close()

@@ -18,7 +18,8 @@ from districtcontrol.maps import _view
 from districtcontrol.maps._popups import esc, tooltip_fields
 from districtcontrol.maps._reader_script import CHECK_JS, READER_JS, SURROUNDINGS_JS
 
-NARROW_PX = 700
+NARROW_PX = 700  # below this width (or LOW_PX height) the boxes start folded
+LOW_PX = 560
 LANGUAGE = "en"
 OFFLINE_MESSAGE = "This map loads its scripts from the internet; build with --self-contained to open it offline."
 # Label priorities: lower is placed first and wins where two would overlap.
@@ -63,7 +64,7 @@ READER_CSS = """
 #dc-offline { position: fixed; z-index: 3000; top: 40%; left: 8px; right: 8px; text-align: center;
   font: 15px/1.4 system-ui, sans-serif; background: #fff3cd; color: #111; padding: 10px; border: 1px solid #c9a227; }
 .dc-no-scripts .dc-box:not(.dc-title) { display: none; }
-@media (max-width: 699px) {
+@media (max-width: 699px), (max-height: 559px) {
   .dc-title { left: 6px; right: 6px; top: 6px; transform: none; max-width: none; padding: 4px 8px; }
   .dc-title h1 { font-size: 13px; margin: 0; }
   .dc-title p { display: none; }
@@ -265,6 +266,7 @@ def add_reader(m, region, name: str, *, layers: list, labels, title: str) -> Non
         "fields": [[f, _column(f, a)] for f, a in zip(fields, aliases) if f != "pcode"],
         "file": f"{name}-districts",
         "narrow": NARROW_PX,
+        "low": LOW_PX,
     }
     ReaderTools(config, layers, labels).add_to(m)
 

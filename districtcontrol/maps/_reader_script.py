@@ -54,7 +54,7 @@ function dcReader(c) {
     var C = L.Control.extend({onAdd: function () { L.DomEvent.disableClickPropagation(node); L.DomEvent.disableScrollPropagation(node); return node; }});
     new C({position: position}).addTo(map); return node;
   }
-  function narrow() { return box.clientWidth < c.narrow; }
+  function narrow() { return box.clientWidth < c.narrow || box.clientHeight < c.low; }
 
   // Collapsible boxes: a button opens and closes each; collapsed at first on narrow frames.
   function collapsible(node, label, key) {
@@ -127,8 +127,9 @@ function dcReader(c) {
       blockers().forEach(function (b) {
         var options = [b.l < size.x / 2 ? ["l", b.r + 6] : ["r", size.x - b.l + 6], b.t < size.y / 2 ? ["t", b.b + 6] : ["b", size.y - b.t + 6]];
         options.forEach(function (o) {
-          if (pad[o[0]] >= o[1]) return;
-          var trial = L.extend({}, pad); trial[o[0]] = o[1]; fitWith(trial);
+          var trial = L.extend({}, pad); trial[o[0]] = o[1];
+          if (pad[o[0]] >= o[1] || size.x - trial.l - trial.r < size.x / 3 || size.y - trial.t - trial.b < size.y / 3) return;
+          fitWith(trial);
           var score = [overlaps(), -map.getZoom()];
           if (!best || score[0] < best.score[0] || (score[0] === best.score[0] && score[1] < best.score[1])) best = {pad: trial, score: score};
         });
@@ -136,7 +137,15 @@ function dcReader(c) {
       if (!best) break;
       pad = best.pad; fitWith(pad);
     }
+    if (fills() < 0.8 && boxes.some(function (b) { return b.dcKey && !toggled[b.dcKey] && !b.classList.contains("dc-collapsed"); })) {
+      boxes.forEach(function (b) { if (b.dcKey && !toggled[b.dcKey]) setOpen(b, false); });
+      return fit();  // the open boxes leave the region too little room: fold them and fit again
+    }
     fitZoom = map.getZoom(); fitting = false; layoutLabels();
+  }
+  function fills() {
+    var size = map.getSize(), p = map.latLngToContainerPoint(bounds.getNorthWest()), q = map.latLngToContainerPoint(bounds.getSouthEast());
+    return Math.max((q.x - p.x) / size.x, (q.y - p.y) / size.y);
   }
 
   // Labels: after every zoom, hide any label whose box overlaps one placed before it (districts
