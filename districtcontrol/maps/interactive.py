@@ -2,7 +2,9 @@
 
 The HTML loads only Leaflet, topojson-client and polyline (from a CDN, or inlined with
 ``self_contained=True``), writes the district shapes once as TopoJSON, has stable element ids so identical input gives identical bytes, and puts every text from a
-table or a boundary file in escaped form.
+table or a boundary file in escaped form. What a reader meets (the fit to any frame, labels
+without overlaps, the neighbouring countries, search, download, keyboard access) is added by
+:mod:`districtcontrol.maps._reader`.
 """
 
 from __future__ import annotations
