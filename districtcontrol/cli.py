@@ -392,6 +392,12 @@ def summary(fmt, **load) -> None:
     help="Basemap tiles, an xyzservices provider name such as OpenStreetMap.Mapnik (default: none).",
 )
 @click.option("--embed", is_flag=True, help="Also write NAME.embed.html beside each map: a ready <iframe> snippet.")
+@click.option(
+    "--base-url",
+    default=None,
+    metavar="URL",
+    help="With --embed: where the maps will be published (https://…/), so the snippets' src is absolute.",
+)
 @caption_options
 @click.option(
     "--jobs",
@@ -417,7 +423,7 @@ def summary(fmt, **load) -> None:
 )
 @handle_errors
 def build(
-    out, formats, self_contained, tiles, embed, title, subtitle, credit, jobs, dates, timeline_map, **load
+    out, formats, self_contained, tiles, embed, base_url, title, subtitle, credit, jobs, dates, timeline_map, **load
 ) -> None:
     """Write every map as HTML and images, plus GeoJSON with its QGIS style, summary and index.html.
 
@@ -433,9 +439,11 @@ def build(
     from districtcontrol.maps._build import build as build_outputs
     from districtcontrol.maps._build import planned_outputs
     from districtcontrol.maps._formats import parse_formats
+    from districtcontrol.maps._reader_embed import check_base_url
     from districtcontrol.maps._view import groups_without_records
 
     chosen = parse_formats(formats)
+    check_base_url(base_url)
     _exit_cleanly_on_sigterm()
     data = _load(**load)
     _report_names(data.name_decisions, data.warnings)
@@ -465,6 +473,7 @@ def build(
         jobs=jobs,
         timeline_map=timeline_map,
         dates=_parse_dates(dates),
+        base_url=base_url,
     )
     click.echo(f"Done: open {out / 'index.html' if 'html' in chosen else out}", err=True)
 

@@ -27,9 +27,6 @@ from districtcontrol.maps._prepared import PreparedRegion, prepare_region
 log = logging.getLogger(__name__)
 MAX_AUTO_JOBS = 4
 TIME_FIGURES = ("timeline", "changes")  # small multiples and the chart of change (maps/_time_figures.py)
-EMBED_SNIPPET = (
-    '<iframe src="{src}" title="{title}" width="100%" height="620" style="border:0" loading="lazy"></iframe>\n'
-)
 
 
 def planned_outputs(data, formats: tuple[str, ...] = DEFAULT_BUILD_FORMATS, embed: bool = False) -> list[str]:
@@ -112,6 +109,7 @@ class BuildOptions:
     captions: _view.Captions = _view.Captions()
     timeline_map: str = _view.COMBINED  # the map the small multiples show
     dates: int | tuple[str, ...] | None = None  # how many dates they show, or which
+    base_url: str | None = None
 
 
 def build(
@@ -129,6 +127,7 @@ def build(
     jobs: int = 1,
     timeline_map: str = _view.COMBINED,
     dates: int | Sequence[str] | None = None,
+    base_url: str | None = None,
 ) -> list[Path]:
     """Write the maps (HTML and static images), GeoJSON, summary and index page into ``out``.
 
@@ -143,11 +142,14 @@ def build(
     :func:`default_jobs`). When the region has a timeline, ``timeline.csv`` lists every change
     and ``timeline.<fmt>`` shows map ``timeline_map`` at ``dates`` (a number of dates evenly
     spread, default 6, or the dates themselves); ``changes.<fmt>`` charts districts per status
-    over time. Returns the written paths in the order of :func:`planned_outputs`.
+    over time. ``base_url`` (with ``embed``) is where the maps will be published: the snippets
+    then point there. Returns the written paths in the order of :func:`planned_outputs`.
     """
     from districtcontrol._files import StagedBuild
     from districtcontrol.maps._formats import BUILD_FORMATS, parse_formats
+    from districtcontrol.maps._reader_embed import check_base_url
 
+    check_base_url(base_url)
     region = prepare_region(data)
     formats = parse_formats(",".join(formats))  # unknown formats are an error before anything is written
     if tiles:
@@ -161,7 +163,15 @@ def build(
     captions = _view.Captions(title, subtitle, credit)
     with StagedBuild(out, planned_outputs(region, formats, embed), owned) as stage:
         options = BuildOptions(
-            stage.staging, tuple(formats), self_contained, tiles, embed, captions, timeline_map, timeline_dates
+            stage.staging,
+            tuple(formats),
+            self_contained,
+            tiles,
+            embed,
+            captions,
+            timeline_map,
+            timeline_dates,
+            base_url,
         )
 
         def done(paths: list[Path]) -> None:
@@ -265,15 +275,15 @@ def _run(task: str, *args):
 
 
 def _html_files(region: PreparedRegion, name: str, options: BuildOptions) -> list[Path]:
-    from districtcontrol.maps._popups import esc
+    from districtcontrol.maps._reader_embed import embed_snippet
     from districtcontrol.maps.interactive import map_text
 
     path = options.out / f"{name}.html"
     texts = _texts(options.captions)
     paths = [save_map(region, name, path, self_contained=options.self_contained, tiles=options.tiles, **texts)]
     if options.embed:
-        title = esc(map_text(region, name, options.captions).title)
-        snippet = EMBED_SNIPPET.format(src=f"{name}.html", title=title)
+        title = map_text(region, name, options.captions).title
+        snippet = embed_snippet(region, name, title, options.base_url)
         paths.append(write_text(options.out / f"{name}.embed.html", snippet))
     return paths
 

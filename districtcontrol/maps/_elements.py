@@ -29,6 +29,7 @@ var NAME = (function (topology) {
         add: function (layer, ids) {
             layer.addData(ids.map(function (id) { return shapes[id]; }));
         },
+        lines: function (ids) { return ids.map(function (i) { return topology.arcs[i]; }); },
         mesh: function (layer) {
             layer.addData({type: "Feature", properties: {}, geometry: topojson.mesh(topology, object, function (a, b) {
                 return a === b || a.properties.p !== b.properties.p;
@@ -60,16 +61,18 @@ class SharedDistricts(MacroElement):
         """Write the script as it is: it never passes through a template, so its text stays text."""
         if self.default_js:
             names = tuple(name for name, _ in self.default_js)
-            self.get_root().header.add_child(_Raw(cdn_tags(names)), name="dc_district_libraries")
+            self.get_root().header.add_child(Raw(cdn_tags(names)), name="dc_district_libraries")
         script = (
             SHARED_SCRIPT.replace("NAME", self.get_name())
             .replace("PRECISION", str(self.topology["decimals"]))
             .replace("TOPOLOGY", script_json(polyline_arcs(self.topology)))
         )
-        self.get_root().script.add_child(_Raw(script), name=self.get_name())
+        self.get_root().script.add_child(Raw(script), name=self.get_name())
 
 
-class _Raw(Element):
+class Raw(Element):
+    """Text written into the page as it is (never through a template)."""
+
     def __init__(self, text: str):
         super().__init__()
         self.text = text
@@ -136,16 +139,18 @@ class AddShapes(MacroElement):
 
 
 class Labels(MacroElement):
-    """Text labels as one list: ``(lat, lon, html, css class)``, drawn as non-interactive markers.
+    """Text labels as one list: ``(lat, lon, html, css class, priority)``, drawn as non-interactive markers.
 
-    ``html`` must already be escaped.
+    ``html`` must already be escaped. The markers are kept, in the list's order, in a variable
+    named after the element, with their ``priority`` as the marker option ``dcPriority``: the
+    reader's script shows, after each zoom, only labels clear of those placed before them.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        {{ this.labels|tojson }}.forEach(function (l) {
-            L.marker([l[0], l[1]], {interactive: false, keyboard: false, icon: L.divIcon({
+        var {{ this.get_name() }} = {{ this.labels|tojson }}.map(function (l) {
+            return L.marker([l[0], l[1]], {interactive: false, keyboard: false, dcPriority: l[4], icon: L.divIcon({
                 className: "dc-label-icon", iconSize: [0, 0], iconAnchor: [0, 0],
                 html: '<div class="dc-label ' + l[3] + '">' + l[2] + "</div>"
             })}).addTo({{ this._parent.get_name() }});
@@ -154,7 +159,7 @@ class Labels(MacroElement):
         """
     )
 
-    def __init__(self, labels: list[tuple[float, float, str, str]]):
+    def __init__(self, labels: list[tuple[float, float, str, str, int]]):
         super().__init__()
         self._name = "Labels"
-        self.labels = [[round(lat, 4), round(lon, 4), text, css] for lat, lon, text, css in labels]
+        self.labels = [[round(lat, 4), round(lon, 4), text, css, priority] for lat, lon, text, css, priority in labels]

@@ -7,6 +7,8 @@ What is used here beyond the documented API, and why:
 * :func:`compact_json` sets the JSON policy of the Jinja environment folium's templates share,
   so embedded JSON is compact and UTF-8;
 * :func:`strip_resources` empties ``default_js``/``default_css`` of every element;
+* :func:`page_language` replaces the page template of branca's ``Figure`` (the same text with
+  ``lang`` and a charset), which has no way to set them;
 * :func:`stable_ids` numbers every element, and ids created while rendering come from a
   counter instead of ``os.urandom``, so identical input gives identical bytes.
 
@@ -109,3 +111,25 @@ def counted_ids():
         yield
     finally:
         Element._generate_id = saved
+
+
+def page_language(figure, language: str) -> None:
+    """Give the page's ``<html>`` a ``lang`` attribute: branca's Figure template writes a bare ``<html>``."""
+    from branca.element import Template
+
+    figure._template = Template(
+        "<!DOCTYPE html>\n"
+        f'<html lang="{language}">\n'
+        "<head>\n"
+        '<meta charset="utf-8">\n'
+        "{% if this.title %}<title>{{this.title}}</title>{% endif %}"
+        "    {{this.header.render(**kwargs)}}\n"
+        "</head>\n"
+        "<body>\n"
+        "    {{this.html.render(**kwargs)}}\n"
+        "</body>\n"
+        "<script>\n"
+        "    {{this.script.render(**kwargs)}}\n"
+        "</script>\n"
+        "</html>\n"
+    )

@@ -2,36 +2,35 @@
 
 The HTML loads only Leaflet, topojson-client and polyline (from a CDN, or inlined with
 ``self_contained=True``), writes the district shapes once as TopoJSON, has stable element ids so identical input gives identical bytes, and puts every text from a
-table or a boundary file in escaped form.
+table or a boundary file in escaped form. What a reader meets (the fit to any frame, labels
+without overlaps, the neighbouring countries, search, download, keyboard access) is added by
+:mod:`districtcontrol.maps._reader`.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from districtcontrol import _style
 from districtcontrol.maps import _view
 from districtcontrol.maps._popups import esc, note_html, popup_html, tooltip_fields, tooltip_properties
 from districtcontrol.maps._prepared import PreparedRegion, prepare_region
+from districtcontrol.maps._reader import add_reader, add_surroundings
+from districtcontrol.maps._reader_surroundings import credit_line
 
 HATCH_ID = "dc-hatch"
 PAGE_CSS = """
 <style>
 .leaflet-container { background: #ffffff; font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
-.dc-box { position: absolute; z-index: 1000; background: rgba(255,255,255,0.92); padding: 6px 10px;
-  border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3); max-width: 44%; }
-.dc-title { top: 10px; left: 50%; transform: translateX(-50%); text-align: center; max-width: 70%; }
-.dc-title h1 { font-size: 17px; margin: 0 0 2px 0; }
-.dc-title p { font-size: 12px; margin: 0; color: #333; }
-.dc-legend { bottom: 48px; left: 10px; font-size: 12px; }
 .dc-legend b { display: block; margin-bottom: 3px; }
 .dc-legend .dc-note { max-width: 260px; margin: 4px 0 0 0; font-style: italic; color: #333; }
 .dc-legend i { display: inline-block; width: 14px; height: 14px; margin-right: 6px; vertical-align: -2px;
   border: 1px solid #777; }
-.dc-attribution { bottom: 22px; right: 4px; font-size: 11px; padding: 2px 6px; color: #333; }
-.dc-label { pointer-events: none; white-space: nowrap; font-size: 11px; color: #111;
+.dc-label { pointer-events: none; white-space: nowrap; width: max-content; font-size: 11px; color: #111;
   text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; transform: translate(-50%, -50%); }
 .dc-label.dc-province { font-size: 11px; letter-spacing: 0.08em; text-transform: uppercase; color: #444; font-weight: 600; }
-.dc-label.dc-country { font-size: 14px; font-style: italic; letter-spacing: 0.15em; color: #777; }
-.dc-label.dc-note-label { transform: translate(0, -50%); font-weight: 600; font-size: 11px; }
+.dc-label.dc-country { font-size: 14px; font-style: italic; letter-spacing: 0.15em; color: #6b665c; }
+.dc-label.dc-other { color: #555; font-size: 10px; }
 .geojsondetail td { padding: 0; }
 </style>
 """
@@ -69,28 +68,46 @@ def interactive_map(
     region = prepare_region(data)
     _check_name(name, region)
     captions = _view.Captions(title, subtitle, credit)
-    m = folium.Map(tiles=None, zoom_control=True, control_scale=True, prefer_canvas=False)
+    m = folium.Map(
+        tiles=None, zoom_control=True, control_scale=True, prefer_canvas=False, zoom_snap=0.1, zoom_delta=0.5
+    )
     if tiles:
         _add_tiles(m, tiles)
     shared = _shared_districts(region, name)
     shared.add_to(m)
+    add_surroundings(m, region, shared, tiles=bool(tiles))
+    look = _Look.over_tiles() if tiles else _Look()
     if name == _view.COMBINED:
-        _add_combined_layers(m, region, shared)
+        layers = _add_combined_layers(m, region, shared, look)
     else:
         layer_name = f"{region.legend.group_label(name)} status"
-        _district_layer(
-            region, shared, name, layer_name, lambda row: _view.fill_colour(row, name, region.legend)
-        ).add_to(m)
+        fill = lambda row: _view.fill_colour(row, name, region.legend)  # noqa: E731
+        layers = [_district_layer(region, shared, name, layer_name, fill, look=look).add_to(m)]
     _province_layer(shared).add_to(m)
-    _labels(m, region, name)
+    labels = _labels(m, region, name)
     _province_notes(m, region, name)
-    _decorations(m, region, name, captions)
+    text = _decorations(m, region, name, captions)
     add_timeline(m, region, name, captions)
     if name == _view.COMBINED or tiles:
-        folium.LayerControl(collapsed=False).add_to(m)
+        folium.LayerControl(collapsed=False, position="topleft").add_to(m)
     minx, miny, maxx, maxy = region.simplified.total_bounds
-    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    m.fit_bounds([[miny, minx], [maxy, maxx]])  # the reader's script then fits the frame (fractional zoom)
+    add_reader(m, region, name, layers=layers, labels=labels, title=text.title)
     return m
+
+
+@dataclass(frozen=True)
+class _Look:
+    """How district layers are drawn: opaque on white; over tiles, translucent with darker edges."""
+
+    fill_opacity: float = 1.0
+    no_record_opacity: float = 1.0
+    edge: str = _style.DISTRICT_EDGE
+    edge_weight: float = 0.6
+
+    @classmethod
+    def over_tiles(cls) -> _Look:
+        return cls(fill_opacity=0.62, no_record_opacity=0.3, edge="#555555", edge_weight=0.8)
 
 
 def _check_name(name: str, region: PreparedRegion) -> None:
@@ -143,8 +160,10 @@ def _shared_districts(region: PreparedRegion, name: str):
     return SharedDistricts({**region.topology, "objects": objects})
 
 
-def _district_layer(region: PreparedRegion, shared, name: str, layer_name: str, fill_of, keep=None, show=True):
-    """A layer of map ``name``: the districts ``keep`` selects, filled with ``fill_of(row)``."""
+def _district_layer(
+    region: PreparedRegion, shared, name: str, layer_name: str, fill_of, keep=None, show=True, look: _Look = _Look()
+):
+    """A layer of map ``name``: the districts ``keep`` selects, filled with ``fill_of(row)``, drawn as ``look`` says."""
     import folium
 
     from districtcontrol.maps._folium import DistrictLayer
@@ -159,11 +178,12 @@ def _district_layer(region: PreparedRegion, shared, name: str, layer_name: str, 
     features = [{"type": "Feature", "id": pcode, "properties": properties[pcode], "geometry": None} for pcode in fills]
 
     def style_function(feature):
+        fill = fills[feature["id"]]
         return {
-            "fillColor": fills[feature["id"]],
-            "fillOpacity": 1.0,
-            "color": _style.DISTRICT_EDGE,
-            "weight": 0.6,
+            "fillColor": fill,
+            "fillOpacity": look.no_record_opacity if fill == _style.NO_RECORD_COLOUR else look.fill_opacity,
+            "color": look.edge,
+            "weight": look.edge_weight,
         }
 
     population = region.data.population
@@ -182,13 +202,13 @@ def _district_layer(region: PreparedRegion, shared, name: str, layer_name: str, 
     return layer
 
 
-def _add_combined_layers(m, region: PreparedRegion, shared) -> None:
+def _add_combined_layers(m, region: PreparedRegion, shared, look: _Look) -> list:
     """Every district in grey, the districts with a record by the strongest status any group holds,
-    one layer per group to switch on (off at first), and hatching where groups overlap."""
+    one layer per group to switch on (off at first), and hatching where groups overlap; returns the layers."""
     legend = region.legend
     combined = _view.COMBINED
-    base = _district_layer(region, shared, combined, "All districts", lambda row: _style.NO_RECORD_COLOUR)
-    base.add_to(m)
+    base = _district_layer(region, shared, combined, "All districts", lambda row: _style.NO_RECORD_COLOUR, look=look)
+    layers = [base.add_to(m)]
     strongest = _district_layer(
         region,
         shared,
@@ -196,9 +216,10 @@ def _add_combined_layers(m, region: PreparedRegion, shared) -> None:
         "All groups (strongest status)",
         lambda row: _view.fill_colour(row, combined, legend),
         keep=lambda row: _view.map_status(row, combined, legend) is not None,
+        look=look,
     )
     if strongest is not None:
-        strongest.add_to(m)
+        layers.append(strongest.add_to(m))
     for group in legend.group_keys:
         layer = _district_layer(
             region,
@@ -208,14 +229,16 @@ def _add_combined_layers(m, region: PreparedRegion, shared) -> None:
             lambda row, g=group: _view.fill_colour(row, g, legend),
             keep=lambda row, g=group: _view.map_status(row, g, legend) is not None,
             show=False,
+            look=look,
         )
         if layer is not None:
-            layer.add_to(m)
+            layers.append(layer.add_to(m))
     multi = lambda row: len(_view.groups_present(row, legend)) > 1  # noqa: E731
     hatch = lambda row: f"url(#{HATCH_ID})"  # noqa: E731
-    hatched = _district_layer(region, shared, combined, _view.MULTI_GROUP_LABEL, hatch, keep=multi)
+    hatched = _district_layer(region, shared, combined, _view.MULTI_GROUP_LABEL, hatch, keep=multi, look=look)
     if hatched is not None:
-        hatched.add_to(m)
+        layers.append(hatched.add_to(m))
+    return layers
 
 
 def _province_layer(shared):
@@ -234,21 +257,30 @@ def _province_layer(shared):
     )
 
 
-def _labels(m, region: PreparedRegion, name: str) -> None:
-    """Names of the affected districts, the provinces, the neighbouring countries and the notes, in one element."""
+def _labels(m, region: PreparedRegion, name: str):
+    """Names of the districts, provinces and neighbouring countries, in one element, most important first:
+    districts with a record (largest first), provinces, countries, then the other districts."""
+    import shapely
+
     from districtcontrol.geo._regions import neighbours
+    from districtcontrol.maps import _reader
     from districtcontrol.maps._elements import Labels
 
     labels = []
-    for row, pt in zip(region.rows, region.simplified.geometry.representative_point()):
-        if _view.labelled(row, name, region.legend):
-            labels.append((pt.y, pt.x, esc(row["district"]), ""))
+    points = region.simplified.geometry.representative_point()
+    areas = shapely.area(region.simplified.geometry.values)
+    for row, pt, area in zip(region.rows, points, areas):
+        recorded = _view.labelled(row, name, region.legend)
+        priority = _reader.RECORDED if recorded else _reader.OTHER_DISTRICT
+        labels.append((priority, -area, (pt.y, pt.x, esc(row["district"]), "" if recorded else "dc-other", priority)))
     for prov_name, pt in zip(region.provinces["province"], region.provinces.geometry.representative_point()):
-        labels.append((pt.y, pt.x, esc(prov_name), "dc-province"))
+        labels.append((_reader.PROVINCE, 0, (pt.y, pt.x, esc(prov_name), "dc-province", _reader.PROVINCE)))
     for country, lat, lon in neighbours():
-        labels.append((lat, lon, esc(country), "dc-country"))
-    labels += [(lat, lon + 0.12, esc(text), "dc-note-label") for lat, lon, text, _ in _view.note_points(region, name)]
-    Labels(labels).add_to(m)
+        labels.append((_reader.COUNTRY, 0, (lat, lon, esc(country), "dc-country", _reader.COUNTRY)))
+    ordered = [label for *_, label in sorted(labels, key=lambda item: item[:2])]
+    element = Labels(ordered)
+    element.add_to(m)
+    return element
 
 
 def _province_notes(m, region: PreparedRegion, name: str) -> None:
@@ -292,22 +324,27 @@ def _legend_rows(region: PreparedRegion, name: str) -> list[str]:
     return rows
 
 
-def _decorations(m, region: PreparedRegion, name: str, captions: _view.Captions) -> None:
-    """Title with the subtitle, legend with counts and caveats, attribution and the hatch pattern."""
+def _decorations(m, region: PreparedRegion, name: str, captions: _view.Captions) -> _view.MapText:
+    """Title with the subtitle, legend with counts and caveats, attribution and the hatch pattern; returns the texts."""
     import folium
 
     text = map_text(region, name, captions)
     rows = _legend_rows(region, name) + [f'<p class="dc-note">{esc(note)}</p>' for note in text.notes]
     subtitle = f"<p>{esc(text.subtitle)}</p>" if text.subtitle else ""
+    about = (
+        f'<p class="dc-note dc-about">{esc(text.subtitle)}</p>' if text.subtitle else ""
+    )  # phones: no subtitle under the title
     html = (
-        f'{HATCH_SVG}<div class="dc-box dc-title"><h1>{esc(text.title)}</h1>{subtitle}</div>'
-        f'<div class="dc-box dc-legend" role="region" aria-label="Legend"><b>{esc(_view.legend_title(name, region.legend))}</b>{"".join(rows)}</div>'
-        f'<div class="dc-box dc-attribution">{esc(text.attribution)}</div>'
+        f'{HATCH_SVG}<div class="dc-box dc-title" id="dc-title"><h1>{esc(text.title)}</h1>{subtitle}</div>'
+        f'<div class="dc-box dc-legend" id="dc-legend" role="region" aria-label="Legend"><div>'
+        f"<b>{esc(_view.legend_title(name, region.legend))}</b>{''.join(rows)}{about}</div></div>"
+        f'<div class="dc-box dc-attribution" id="dc-attribution"><span>{esc(credit_line(text.attribution))}</span></div>'
     )
     m.get_root().header.add_child(folium.Element(PAGE_CSS), name="dc_css")
     # Labels are markers with text icons: never let Leaflet fetch its default marker image.
     m.get_root().script.add_child(folium.Element(NO_DEFAULT_ICON_JS), name="dc_no_default_icon")
     m.get_root().html.add_child(folium.Element(html), name="dc_decorations")
+    return text
 
 
 def map_text(region: PreparedRegion, name: str, captions: _view.Captions | None = None) -> _view.MapText:
@@ -333,8 +370,20 @@ def map_html(m, *, self_contained: bool = False) -> str:
 
     strip_resources(m)
     m.default_js, m.default_css = [], []
-    libraries = inline_tags() if self_contained else cdn_tags()
-    m.get_root().header.add_child(folium.Element(libraries), name="dc_libraries", index=0)
+    m.get_root().header.add_child(folium.Element(LIBRARIES_PLACE), name="dc_libraries", index=0)
     stable_ids(m.get_root())
     with compact_json(), counted_ids():
-        return m.get_root().render()
+        page = m.get_root().render()
+    libraries = inline_tags() if self_contained else cdn_tags()
+    return _without_indentation(page).replace(LIBRARIES_PLACE, libraries, 1)
+
+
+LIBRARIES_PLACE = "<!-- districtcontrol: libraries -->"
+
+
+def _without_indentation(page: str) -> str:
+    """The page without indentation and blank lines (a tenth of folium's output); no text of the map is in them.
+
+    Texts from tables sit on one line each (JSON and escaped HTML), so no line break in them is lost.
+    """
+    return "\n".join(line.strip() for line in page.splitlines() if line.strip()) + "\n"

@@ -1,8 +1,9 @@
 """Print-ready maps with matplotlib: :func:`static_map` returns a Figure; :func:`save_figure` writes PNG/SVG/PDF.
 
 Same content as the HTML maps: the same palette, legend with counts, labels of the affected
-districts and the provinces, neighbouring countries named, province notes, title, source
-line and attribution. Files carry no timestamps, so identical input gives identical bytes.
+districts and the provinces, the neighbouring countries drawn and named with the border
+emphasised, province notes, title, source line and attribution, a scale bar and a locator
+map (:mod:`districtcontrol.maps._reader_static`). Files carry no timestamps, so identical input gives identical bytes.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from pathlib import Path
 
 from districtcontrol import _style
 from districtcontrol._files import atomic_path
-from districtcontrol.maps import _view
+from districtcontrol.maps import _reader_static, _view
 from districtcontrol.maps._formats import STATIC_FORMATS
 from districtcontrol.maps._prepared import PreparedRegion, prepare_region
+from districtcontrol.maps._reader_surroundings import BORDER_NOTE, NATURAL_EARTH_CREDIT
 
 PNG_DPI = 300
 FIGURE_WIDTH_IN = 12.0
@@ -52,11 +54,15 @@ def static_map(
         _, ax = _figure(region)
     else:
         _frame(ax, region)
+    around = _reader_static.draw_surroundings(ax, region)
     _draw_districts(ax, region, name)
-    region.provinces.boundary.plot(ax=ax, color=_style.PROVINCE_EDGE, linewidth=1.1)
+    region.provinces.boundary.plot(ax=ax, color=_style.PROVINCE_EDGE, linewidth=1.1, zorder=2)
+    _reader_static.draw_border(ax, around)
     _labels(ax, region, name, labels)
     _notes(ax, region, name)
     _legend(ax, region, name)
+    _reader_static.scale_bar(ax)
+    _reader_static.locator(ax, region, around)
     if own_figure:
         _titles(ax.figure, region, name, captions)
     else:
@@ -119,11 +125,11 @@ def _figure(region: PreparedRegion):
 
     minx, miny, maxx, maxy = region.simplified.total_bounds
     aspect = 1 / math.cos(math.radians((miny + maxy) / 2))
-    height = FIGURE_WIDTH_IN * (maxy - miny) * aspect / (maxx - minx) + 1.6
+    height = FIGURE_WIDTH_IN * (maxy - miny) * aspect / (maxx - minx) + 1.75
     fig = Figure(figsize=(FIGURE_WIDTH_IN, height))
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
-    fig.subplots_adjust(left=0.01, right=0.99, top=1 - 0.9 / height, bottom=0.5 / height)
+    fig.subplots_adjust(left=0.01, right=0.99, top=1 - 0.9 / height, bottom=0.65 / height)
     _frame(ax, region)
     return fig, ax
 
@@ -141,14 +147,20 @@ def _frame(ax, region: PreparedRegion) -> None:
 def _draw_districts(ax, region: PreparedRegion, name: str) -> None:
     districts, legend = region.simplified, region.legend
     fills = [_view.fill_colour(row, name, legend) for row in region.rows]
-    districts.plot(ax=ax, color=fills, edgecolor=_style.DISTRICT_EDGE, linewidth=0.3, aspect=None)
+    districts.plot(ax=ax, color=fills, edgecolor=_style.DISTRICT_EDGE, linewidth=0.3, aspect=None, zorder=1)
     if name == _view.COMBINED:
         multi = districts[[len(_view.groups_present(row, legend)) > 1 for row in region.rows]]
         if len(multi):
             multi.plot(
-                ax=ax, facecolor="none", edgecolor=_style.MULTI_GROUP_HATCH, hatch="////", linewidth=0, aspect=None
+                ax=ax,
+                facecolor="none",
+                edgecolor=_style.MULTI_GROUP_HATCH,
+                hatch="////",
+                linewidth=0,
+                aspect=None,
+                zorder=1,
             )
-            multi.plot(ax=ax, facecolor="none", edgecolor=_style.DISTRICT_EDGE, linewidth=0.3, aspect=None)
+            multi.plot(ax=ax, facecolor="none", edgecolor=_style.DISTRICT_EDGE, linewidth=0.3, aspect=None, zorder=1)
 
 
 def _halo(width: float = 2.0):
@@ -246,7 +258,8 @@ def _titles(fig, region: PreparedRegion, name: str, captions) -> None:
     fig.suptitle(text.title, fontsize=13, fontweight="bold", y=0.985, **PLAIN)
     below = "\n".join(x for x in (text.subtitle, *text.notes) if x)
     fig.text(0.5, 1 - 0.5 / height, below, ha="center", va="top", fontsize=8.5, color="#333333", **PLAIN)
-    fig.text(0.99, 0.15 / height, text.attribution, ha="right", fontsize=7, color="#444444", **PLAIN)
+    credit = f"{text.attribution}\n{NATURAL_EARTH_CREDIT} · {BORDER_NOTE}"
+    fig.text(0.99, 0.08 / height, credit, ha="right", va="bottom", fontsize=7, color="#444444", **PLAIN)
 
 
 def _axes_titles(ax, region: PreparedRegion, name: str, captions) -> None:
@@ -256,7 +269,15 @@ def _axes_titles(ax, region: PreparedRegion, name: str, captions) -> None:
     text = map_text(region, name, captions)
     ax.set_title("\n".join(x for x in (text.title, text.subtitle, *text.notes) if x), fontsize=9, **PLAIN)
     ax.text(
-        1, -0.01, text.attribution, transform=ax.transAxes, ha="right", va="top", fontsize=6, color="#444444", **PLAIN
+        1,
+        -0.01,
+        f"{text.attribution}\n{NATURAL_EARTH_CREDIT} · {BORDER_NOTE}",
+        transform=ax.transAxes,
+        ha="right",
+        va="top",
+        fontsize=6,
+        color="#444444",
+        **PLAIN,
     )
 
 

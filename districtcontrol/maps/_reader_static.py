@@ -1,0 +1,123 @@
+"""What the static maps draw around the region: neighbouring countries, the border, a scale bar, a locator.
+
+Shapes come from :mod:`districtcontrol.maps._reader_surroundings`; everything is drawn on a
+plain matplotlib Axes in lon/lat, like the districts.
+"""
+
+from __future__ import annotations
+
+import math
+
+from districtcontrol.maps import _reader_surroundings as around_
+from districtcontrol.maps._reader_surroundings import Surroundings
+
+NICE_KM = (10, 20, 25, 50, 100, 150, 200, 250, 500, 1000)
+LOCATOR_SIZE = 0.13  # of the axes' width
+PLAIN = {"parse_math": False}
+
+
+def draw_surroundings(ax, region) -> Surroundings:
+    """Neighbouring countries (fill, and their borders with each other) and the rest of Afghanistan, under the districts."""
+    import geopandas as gpd
+
+    around = around_.surroundings(region, around_.static_box(region))
+    if around.countries:
+        shapes = gpd.GeoSeries([geom for _, geom in around.countries], crs=4326)
+        shapes.plot(ax=ax, color=around_.NEIGHBOUR_FILL, linewidth=0, aspect=None, zorder=0)
+    if not around.country_borders.is_empty:
+        gpd.GeoSeries([around.country_borders], crs=4326).plot(
+            ax=ax, color=around_.NEIGHBOUR_EDGE, linewidth=0.8, aspect=None, zorder=0.2
+        )
+    if not around.rest.is_empty:
+        gpd.GeoSeries([around.rest], crs=4326).plot(
+            ax=ax, color=around_.REST_FILL, edgecolor=around_.REST_EDGE, linewidth=0.5, aspect=None, zorder=0.4
+        )
+    return around
+
+
+def draw_border(ax, around: Surroundings) -> None:
+    """The international border along the region, over the province boundaries."""
+    import geopandas as gpd
+
+    if not around.border.is_empty:
+        gpd.GeoSeries([around.border], crs=4326).plot(
+            ax=ax, color=around_.BORDER_COLOUR, linewidth=1.9, aspect=None, zorder=2.5
+        )
+
+
+def scale_bar(ax) -> None:
+    """A bar of a round number of km below the map's lower left corner, true at the map's middle latitude."""
+    from matplotlib.patches import Rectangle
+
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    km_per_deg = 111.32 * math.cos(math.radians((y0 + y1) / 2))
+    width_km = (x1 - x0) * km_per_deg
+    km = min(NICE_KM, key=lambda k: abs(k - width_km / 7))
+    length = km / width_km  # in axes fractions
+    y, h = -0.018, 0.008
+    for i, colour in enumerate(("#222222", "#FFFFFF")):
+        ax.add_patch(
+            Rectangle((0.01 + i * length / 2, y), length / 2, h, transform=ax.transAxes, clip_on=False,
+                      facecolor=colour, edgecolor="#222222", linewidth=0.6, zorder=8)
+        )  # fmt: skip
+    for fraction, text in ((0, "0"), (0.5, f"{km // 2:g}" if km % 2 == 0 else f"{km / 2:g}"), (1, f"{km} km")):
+        ax.text(0.01 + fraction * length, y - 0.004, text, transform=ax.transAxes, ha="center", va="top",
+                fontsize=6.5, color="#222222", **PLAIN)  # fmt: skip
+
+
+def locator(ax, region, around: Surroundings) -> None:
+    """A small map of Afghanistan with the region dark, in the corner of the map the region leaves emptiest."""
+    import geopandas as gpd
+    import shapely
+
+    if around.rest.is_empty:
+        return  # the region is the whole country
+    inside = shapely.coverage_union_all(region.simplified.geometry.values)
+    country = shapely.simplify(shapely.union(inside, around.rest), 0.03)
+    minx, miny, maxx, maxy = country.bounds
+    aspect = 1 / math.cos(math.radians((miny + maxy) / 2))
+    width = LOCATOR_SIZE
+    height = width * (maxy - miny) * aspect / (maxx - minx) * _axes_ratio(ax)
+    corner = _emptiest_corner(ax, inside, width, height)
+    inset = ax.inset_axes([*corner, width, height])
+    gpd.GeoSeries([country], crs=4326).plot(ax=inset, color="#DDDDDD", edgecolor="#777777", linewidth=0.4, aspect=None)
+    gpd.GeoSeries([inside], crs=4326).plot(ax=inset, color="#444444", linewidth=0, aspect=None)
+    pad = 0.4
+    inset.set_xlim(minx - pad, maxx + pad)
+    inset.set_ylim(miny - pad, maxy + pad)
+    inset.set_aspect(aspect)
+    inset.set_xticks([])
+    inset.set_yticks([])
+    inset.set_xlabel("")
+    inset.set_ylabel("")
+    inset.set_facecolor("white")
+    for spine in inset.spines.values():
+        spine.set_edgecolor("#888888")
+        spine.set_linewidth(0.6)
+    inset.text(0.5, 0.02, "Afghanistan", transform=inset.transAxes, ha="center", va="bottom", fontsize=6,
+               color="#333333", **PLAIN)  # fmt: skip
+
+
+def _axes_ratio(ax) -> float:
+    """Width over height of the axes on the figure (after the map's fixed aspect is applied)."""
+    ax.apply_aspect()
+    box = ax.get_position()
+    fig_w, fig_h = ax.figure.get_size_inches()
+    return (box.width * fig_w) / (box.height * fig_h)
+
+
+def _emptiest_corner(ax, region_shape, width: float, height: float) -> tuple[float, float]:
+    """Lower-left corner (axes fractions) of the top-left, top-right or bottom-left box covering least of the region."""
+    import shapely
+
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    margin = 0.01
+    corners = [(margin, 1 - margin - height), (1 - margin - width, 1 - margin - height), (margin, margin)]
+
+    def covered(corner):
+        cx, cy = corner
+        box = shapely.box(x0 + cx * (x1 - x0), y0 + cy * (y1 - y0), x0 + (cx + width) * (x1 - x0),
+                          y0 + (cy + height) * (y1 - y0))  # fmt: skip
+        return shapely.area(shapely.intersection(box, region_shape))
+
+    return min(corners, key=covered)
