@@ -11,6 +11,9 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_COPY = REPO.parent / "shared" / "boundaries" / "afg_admbnda_adm2_agcho_20180522.zip"
 SHARED_POPULATION = REPO.parent / "shared" / "population" / "cso_district_population_estimates_2004-2020.csv"
 ARTIFACTS = REPO / "test-artifacts"
+if not os.environ.get("DISTRICTCONTROL_POPULATION") and SHARED_POPULATION.is_file():
+    # Module- and session-scoped fixtures load regions too: set before any fixture runs.
+    os.environ["DISTRICTCONTROL_POPULATION"] = str(SHARED_POPULATION)
 
 
 def _real_boundaries() -> Path | None:

@@ -55,13 +55,13 @@ def test_first_and_last_step_draw_what_summary_reports(browser, takeover_map, ar
     page.keyboard.press("Home")
     count = summary_count(summary, first.text)
     assert page.evaluate(DRAWN_JS, CAPTURED_COLOUR) == count != drawn
-    assert f"Held by the Taliban — {count} districts" in page.inner_text(".dc-legend")
+    assert f"Held by the Taliban — {count} districts" in page.text_content(".dc-legend")
     assert page.inner_text(".dc-title p") == f"As of {first.words}"
     assert page.inner_text(".dc-time-date") == first.words
     page.screenshot(path=str(artifacts / "browser-timeline-first.png"))
     page.keyboard.press("End")
     assert page.evaluate(DRAWN_JS, CAPTURED_COLOUR) == drawn
-    assert f"Held by the Taliban — {drawn} districts" in page.inner_text(".dc-legend")
+    assert f"Held by the Taliban — {drawn} districts" in page.text_content(".dc-legend")
     assert errors == []
     page.context.close()
 

@@ -198,7 +198,7 @@ def format_summary(summary, fmt: str = "table", *, labels: Mapping[str, str] | N
         from districtcontrol._csv import spreadsheet_safe
 
         shown = summary.assign(population_source=source) if source else summary
-        text = shown.select_dtypes(include="object").columns
+        text = [c for c in shown.columns if shown[c].map(lambda v: isinstance(v, str)).any()]
         shown = shown.assign(**{c: shown[c].map(spreadsheet_safe) for c in text})
         shown = shown.assign(as_of=as_of, when=when) if when else shown
         return shown.to_csv(index=False, lineterminator="\n")

@@ -168,7 +168,7 @@ class Timeline(MacroElement):
 
     def render(self, **kwargs):
         """Write the script as it is (never through a template) after the layers it restyles."""
-        from districtcontrol.maps._elements import _Raw, script_json
+        from districtcontrol.maps._elements import Raw, script_json
 
         script = (
             TIMELINE_JS.replace("DATA", script_json(self.payload))
@@ -176,8 +176,8 @@ class Timeline(MacroElement):
             .replace("MAP", self._parent.get_name())
         )
         root = self.get_root()
-        root.header.add_child(_Raw(TIMELINE_CSS), name="dc_timeline_css")
-        root.script.add_child(_Raw(script), name=self.get_name())
+        root.header.add_child(Raw(TIMELINE_CSS), name="dc_timeline_css")
+        root.script.add_child(Raw(script), name=self.get_name())
 
 
 def add_timeline(m, region, name: str, captions: _view.Captions | None = None) -> None:
