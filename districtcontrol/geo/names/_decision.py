@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from districtcontrol.geo.names._records import (
     District,
@@ -21,14 +20,14 @@ from districtcontrol.geo.names._rules import (
     _confident,
 )
 
-if TYPE_CHECKING:
-    from districtcontrol.geo.names._resolver import Resolver
-
 
 class _Decision:
-    """One resolution: tries the query's pieces in order and turns the outcome into a Resolution."""
+    """One resolution: tries the query's pieces in order and turns the outcome into a Resolution.
 
-    def __init__(self, resolver: Resolver, province: str, district: str, query: _Query, scope, from_name=False):
+    ``resolver`` is the :class:`~districtcontrol.geo.names.Resolver` whose matching primitives it uses.
+    """
+
+    def __init__(self, resolver, province: str, district: str, query: _Query, scope, from_name=False):
         self.r = resolver
         self.province, self.district, self.query, self.scope = province, district, query, scope
         self.from_name = from_name
