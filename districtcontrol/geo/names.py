@@ -447,6 +447,9 @@ class Resolver:
         }
         self._district_aliases = self._index_district_aliases()
         self._cache: dict[tuple[str, str], Resolution] = {}
+        from districtcontrol.geo._alias_checks import check_aliases
+
+        check_aliases(self, self._user_aliases)  # users' aliases must be ones the resolver can honour
 
     @classmethod
     def from_frame(
