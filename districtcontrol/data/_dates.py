@@ -29,8 +29,10 @@ def normalise_date(value: str, date_format: str | None = None) -> str:
     return iso
 
 
-def _read_date(value: str, date_format: str | None) -> tuple[str, str | None]:
-    """(ISO text, None) for a good date, ("", why) otherwise. Digits of any script count as digits."""
+def _read_date(value: str, date_format: str | None, *, in_range: bool = True) -> tuple[str, str | None]:
+    """(ISO text, None) for a good date, ("", why) otherwise. Digits of any script count as digits.
+
+    ``in_range=False`` accepts any year and dates after today (the caller checks them)."""
     text = _ascii_digits(value)
     if date_format:
         return _read_formatted(value, text, date_format)
@@ -42,44 +44,113 @@ def _read_date(value: str, date_format: str | None) -> tuple[str, str | None]:
         date = dt.date(year, month or 1, day or 1)
     except ValueError:
         return "", f"impossible date '{value}'"
-    return (text, None) if _in_range(date) else ("", f"date '{value}' is out of range")
+    return (text, None) if not in_range or _in_range(date) else ("", f"date '{value}' is out of range")
 
 
 def _read_formatted(value: str, text: str, date_format: str) -> tuple[str, str | None]:
     try:
-        parsed = dt.datetime.strptime(text, date_format).date()
+        parsed = dt.datetime.strptime(text, date_format)
     except ValueError:
         return "", f"date '{value}' does not match the format '{date_format}'"
-    if text != parsed.strftime(date_format) and _ADJACENT_NUMBERS.search(date_format):
-        return (
-            "",
-            f"date '{value}' can be read two ways with '{date_format}'; write it as {parsed.strftime(date_format)}",
+    written = parsed.strftime(date_format)
+    if _loose(text) != _loose(written):
+        if _ADJACENT_NUMBERS.search(date_format):
+            return "", f"date '{value}' can be read two ways with '{date_format}'; write it as {written}"
+        return "", (
+            f"date '{value}' is not exactly a date in '{date_format}': it reads as {parsed.date().isoformat()}, "
+            f"which the format writes as '{written}'"
         )
-    if not _in_range(parsed):
+    if not _in_range(parsed.date()):
         return "", f"date '{value}' is out of range"
-    precision = 10 if re.search(r"%[-#]?[dj]", date_format) else 7 if re.search(r"%[-#]?[mbB]", date_format) else 4
-    return parsed.isoformat()[:precision], None
+    return parsed.date().isoformat()[: _precision(date_format)], None
+
+
+def _loose(text: str) -> str:
+    """Text as compared with the format's writing of the date read: case, spacing and leading zeros aside."""
+    return re.sub(r"(?<!\d)0+(?=\d)", "", " ".join(text.casefold().split()))
+
+
+# Directives a date format may use: what each reads. Others (locale forms, %y, %f, time zones) are refused.
+_DAY, _MONTH, _YEAR, _WEEK, _WEEKDAY, _TIME = "day", "month", "year", "week", "weekday", "time"
+_DIRECTIVES = {
+    "Y": _YEAR,
+    "G": _YEAR,
+    "m": _MONTH,
+    "b": _MONTH,
+    "B": _MONTH,
+    "d": _DAY,
+    "j": _DAY,
+    "U": _WEEK,
+    "W": _WEEK,
+    "V": _WEEK,
+    "a": _WEEKDAY,
+    "A": _WEEKDAY,
+    "w": _WEEKDAY,
+    "u": _WEEKDAY,
+    "H": _TIME,
+    "I": _TIME,
+    "M": _TIME,
+    "S": _TIME,
+    "p": _TIME,
+}
+
+
+def _directives(date_format: str) -> list[str]:
+    """The directives of a format in order (``%%`` is a literal percent sign); a lone ``%`` at the end is ``""``."""
+    return [m[1] for m in re.finditer(r"%(.?)", date_format, re.DOTALL) if m[1] != "%"]
+
+
+def _precision(date_format: str) -> int:
+    """How many characters of an ISO date a format's dates give: 10 (day), 7 (month) or 4 (year)."""
+    kinds = {_DIRECTIVES.get(d) for d in _directives(date_format)}
+    if _DAY in kinds or {_WEEK, _WEEKDAY} <= kinds:
+        return 10
+    return 7 if _MONTH in kinds else 4
 
 
 def _check_date_format(date_format: str | None) -> None:
-    """Refuse a date format that cannot read a date both ways round, or whose year is ambiguous."""
+    """Refuse a date format the reader cannot read exactly: a two-digit or missing year, a directive it
+    drops or does not know, one given twice, a week number without a weekday, or one that does not read
+    back the date it writes."""
     if not date_format:
         return
-    if re.search(r"%[-#]?y", date_format):
-        raise DistrictControlError(
-            f"date format '{date_format}': a two-digit year (%y) can be read two ways (19xx or 20xx); "
-            "use %Y with four-digit years"
-        )
-    probe = dt.date(2015, 11, 23)
+    problem = _format_problem(date_format)
+    if problem:
+        raise DistrictControlError(f"date format '{date_format}': {problem}", "--date-format")
+
+
+def _format_problem(date_format: str) -> str | None:
+    found = _directives(date_format)
+    if "y" in found:
+        return "a two-digit year (%y) can be read two ways (19xx or 20xx); use %Y with four-digit years"
+    unknown = [d for d in found if d not in _DIRECTIVES]
+    if unknown:
+        code = "%" + unknown[0] if unknown[0] else "a lone % at the end"
+        return f"{code} is not a directive dates can be read with exactly; use %Y, %m, %d, %b, %B, %j (write %% for a percent sign)"
+    twice = next((d for d in found if found.count(d) > 1), None)
+    if twice:
+        return f"%{twice} appears twice; give each part of the date once"
+    kinds = {_DIRECTIVES[d] for d in found}
+    if _WEEK in kinds and _WEEKDAY not in kinds:
+        return "a week number (%U, %W, %V) is read only with a weekday (%a, %A, %w or %u): without one every week reads as its year's first day"
+    if ("G" in found) != ("V" in found) or ("G" in found and "Y" in found):
+        return "an ISO year (%G) goes with an ISO week (%V) and a weekday, e.g. %G-W%V-%u, and not with %Y"
+    if _YEAR not in kinds:
+        return "it reads no four-digit year (%Y); write one like %m/%d/%Y, %d.%m.%Y or %Y-%m"
+    return _probe_problem(date_format)
+
+
+def _probe_problem(date_format: str) -> str | None:
+    """A date written with the format and read back must be the same date, to the format's precision."""
+    probe = dt.datetime(2015, 11, 23)
     try:
-        ok = "%Y" in date_format and dt.datetime.strptime(probe.strftime(date_format), date_format).year == 2015
+        back = dt.datetime.strptime(probe.strftime(date_format), date_format)
     except ValueError:
-        ok = False
-    if not ok:
-        raise DistrictControlError(
-            f"'{date_format}' is not a date format that reads a four-digit year (%Y); "
-            "write one like %m/%d/%Y, %d.%m.%Y or %Y-%m"
-        )
+        back = None
+    precision = _precision(date_format)
+    if back is None or back.date().isoformat()[:precision] != probe.date().isoformat()[:precision]:
+        return f"it does not read back the dates it writes ({probe.strftime(date_format)!r}); write one like %m/%d/%Y, %d.%m.%Y or %Y-%m"
+    return None
 
 
 def _ascii_digits(value: str) -> str:
