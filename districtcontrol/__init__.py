@@ -18,8 +18,9 @@ geopandas, folium and matplotlib load only when used.
 
 from __future__ import annotations
 
-import importlib
 from importlib.metadata import PackageNotFoundError, version
+
+from districtcontrol._lazy import lazy_exports
 
 try:
     __version__ = version("districtcontrol")
@@ -76,7 +77,4 @@ _PUBLIC = {
 __all__ = ["DistrictControlError", "__version__", *_PUBLIC]
 
 
-def __getattr__(name: str):
-    if name in _PUBLIC:
-        return getattr(importlib.import_module(_PUBLIC[name]), name)
-    raise AttributeError(f"module 'districtcontrol' has no attribute '{name}'")
+__getattr__ = lazy_exports(__name__, _PUBLIC)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import http.server
-import threading
 import zipfile
 from pathlib import Path
 
 import geopandas as gpd
 import pytest
+from helpers import Server
 from shapely.geometry import Polygon, box
 
 from districtcontrol import DistrictControlError
@@ -104,34 +103,9 @@ def test_missing_explicit_file_says_how_to_fix(tmp_path):
         bnd.locate_boundaries(tmp_path / "nope.zip")
 
 
-class _Server:
-    """Serve one body (or a status code) on 127.0.0.1 for download tests."""
-
-    def __init__(self, body: bytes | None, status: int = 200):
-        body_, status_ = body, status
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
-                self.send_response(status_)
-                self.send_header("Content-Length", str(len(body_ or b"")))
-                self.end_headers()
-                if body_:
-                    self.wfile.write(body_)
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_port}/{bnd.FILENAME}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.httpd.shutdown()
-
-
 @pytest.mark.integration
 def test_download_verifies_and_caches(real_boundaries, monkeypatch):
-    server = _Server(Path(real_boundaries).read_bytes())
+    server = Server.serving(Path(real_boundaries).read_bytes(), bnd.FILENAME)
     try:
         monkeypatch.delenv(bnd.ENV_PATH, raising=False)
         monkeypatch.setenv(bnd.ENV_URL, server.url)
@@ -147,7 +121,7 @@ def test_download_verifies_and_caches(real_boundaries, monkeypatch):
     ("body", "status", "needle"), [(b"tampered", 200, "corrupt"), (None, 404, "could not download")]
 )
 def test_failed_download_leaves_the_cache_clean(monkeypatch, body, status, needle):
-    server = _Server(body, status)
+    server = Server.serving(body, bnd.FILENAME, status)
     try:
         monkeypatch.delenv(bnd.ENV_PATH, raising=False)
         monkeypatch.setenv(bnd.ENV_URL, server.url)
@@ -177,7 +151,7 @@ def test_download_timeout_is_a_clear_error(monkeypatch):
 
 
 def test_truncated_download_is_not_cached(real_boundaries, monkeypatch):
-    server = _Server(Path(real_boundaries).read_bytes()[:100_000])
+    server = Server.serving(Path(real_boundaries).read_bytes()[:100_000], bnd.FILENAME)
     try:
         monkeypatch.delenv(bnd.ENV_PATH, raising=False)
         monkeypatch.setenv(bnd.ENV_URL, server.url)

@@ -323,8 +323,8 @@ def test_alias_tables_without_clashes_are_accepted(tmp_path, real_boundaries):
 
 def test_the_shipped_aliases_pass_the_checks_users_aliases_get(real_boundaries):
     from districtcontrol.geo import load_boundaries
-    from districtcontrol.geo._alias_checks import check_aliases
     from districtcontrol.geo.names import Resolver, load_aliases
+    from districtcontrol.geo.names._alias_checks import check_aliases
 
     resolver = Resolver.from_frame(load_boundaries(real_boundaries)[1])
     check_aliases(resolver, load_aliases())

@@ -3,15 +3,14 @@ districts, broken coordinates, huge files, a tampered cache, slow or endless dow
 
 from __future__ import annotations
 
-import http.server
 import shutil
-import threading
 import time
 from pathlib import Path
 
 import geopandas as gpd
 import pytest
 from click.testing import CliRunner
+from helpers import Server
 from shapely.geometry import Polygon, box
 
 from districtcontrol import DistrictControlError
@@ -185,7 +184,7 @@ def test_a_different_file_in_the_cache_is_refused_offline(tmp_path, monkeypatch)
 
 @pytest.mark.integration
 def test_a_different_file_in_the_cache_is_downloaded_again(real_boundaries, tmp_path, monkeypatch):
-    server = Server(lambda handler: handler.send_body(Path(real_boundaries).read_bytes()))
+    server = Server(lambda handler: handler.send_body(Path(real_boundaries).read_bytes()), bnd.FILENAME)
     try:
         monkeypatch.delenv(bnd.ENV_PATH, raising=False)
         monkeypatch.setenv(bnd.ENV_URL, server.url)
@@ -198,36 +197,6 @@ def test_a_different_file_in_the_cache_is_downloaded_again(real_boundaries, tmp_
 
 
 # -- downloads ------------------------------------------------------------------------------------
-
-
-class Server:
-    """A local HTTP server whose every GET is answered by ``respond(handler)``."""
-
-    def __init__(self, respond):
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
-                try:
-                    respond(self)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-            def send_body(self, body: bytes):
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_port}/{bnd.FILENAME}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 def trickle(handler):
@@ -258,7 +227,7 @@ def oversized(handler):
     ("respond", "needle"), [(trickle, "longer than 1 s"), (endless, "grew past"), (oversized, "offers")]
 )
 def test_downloads_are_bounded_in_time_and_size_and_leave_nothing(monkeypatch, respond, needle):
-    server = Server(respond)
+    server = Server(respond, bnd.FILENAME)
     try:
         monkeypatch.delenv(bnd.ENV_PATH, raising=False)
         monkeypatch.setenv(bnd.ENV_URL, server.url)
@@ -275,7 +244,7 @@ def test_downloads_are_bounded_in_time_and_size_and_leave_nothing(monkeypatch, r
 def test_stale_temporary_downloads_are_removed(monkeypatch):
     import os
 
-    server = Server(lambda handler: handler.send_body(b"not the file"))
+    server = Server(lambda handler: handler.send_body(b"not the file"), bnd.FILENAME)
     try:
         monkeypatch.delenv(bnd.ENV_PATH, raising=False)
         monkeypatch.setenv(bnd.ENV_URL, server.url)

@@ -8,18 +8,14 @@ import io
 
 import pytest
 from click.testing import CliRunner
+from helpers import tiny_boundary_file
 
 from districtcontrol.cli import main
 
 
 @pytest.fixture
 def bounds(tmp_path, tiny_districts):
-    frame = tiny_districts.rename(
-        columns={"pcode": "ADM2_PCODE", "district": "ADM2_EN", "province": "ADM1_EN", "province_pcode": "ADM1_PCODE"}
-    )[["ADM2_PCODE", "ADM2_EN", "ADM1_EN", "ADM1_PCODE", "geometry"]]
-    path = tmp_path / "tiny.geojson"
-    frame.to_file(path)
-    return path
+    return tiny_boundary_file(tmp_path, tiny_districts)
 
 
 def run_match(tmp_path, bounds, text: str):

@@ -10,6 +10,7 @@ import sys
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from helpers import tiny_boundary_file
 
 from districtcontrol import DistrictControlError
 from districtcontrol.data import TableError, read_table, validate_table
@@ -30,13 +31,7 @@ def problems(tmp_path, text: str, **kwargs):
 
 
 def boundary_file(tmp_path, tiny_districts):
-    """The tiny districts as a COD-AB-like GeoJSON file."""
-    frame = tiny_districts.rename(
-        columns={"pcode": "ADM2_PCODE", "district": "ADM2_EN", "province": "ADM1_EN", "province_pcode": "ADM1_PCODE"}
-    )[["ADM2_PCODE", "ADM2_EN", "ADM1_EN", "ADM1_PCODE", "geometry"]]
-    path = tmp_path / "tiny.geojson"
-    frame.to_file(path)
-    return path
+    return tiny_boundary_file(tmp_path, tiny_districts)
 
 
 # -- quotes and line numbers ------------------------------------------------------------------

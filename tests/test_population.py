@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import http.server
 import io
 import os
-import threading
 from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import Server
 
 from districtcontrol import DistrictControlError
 from districtcontrol.geo import population as popmod
@@ -251,28 +250,6 @@ def test_year_for_date_needs_an_estimate(tmp_path):
 # -- locating and verifying the file -----------------------------------------------------------
 
 
-class _Server:
-    """Serve one body on 127.0.0.1."""
-
-    def __init__(self, body: bytes):
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_port}/{popmod.FILENAME}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.httpd.shutdown()
-
-
 def _offline(monkeypatch):
     import socket
 
@@ -316,7 +293,7 @@ def test_download_replaces_a_wrong_cached_file_and_verifies_it(population_file, 
     cached = popmod.cache_dir() / popmod.FILENAME
     cached.parent.mkdir(parents=True)
     cached.write_text("tampered\n", encoding="utf-8")
-    server = _Server(population_file.read_bytes())
+    server = Server.serving(population_file.read_bytes(), popmod.FILENAME)
     try:
         monkeypatch.delenv(popmod.ENV_PATH, raising=False)
         monkeypatch.setenv(popmod.ENV_URL, server.url)
@@ -329,7 +306,7 @@ def test_download_replaces_a_wrong_cached_file_and_verifies_it(population_file, 
 
 
 def test_corrupt_download_is_not_cached(monkeypatch):
-    server = _Server(b"not the file\n")
+    server = Server.serving(b"not the file\n", popmod.FILENAME)
     try:
         monkeypatch.delenv(popmod.ENV_PATH, raising=False)
         monkeypatch.setenv(popmod.ENV_URL, server.url)

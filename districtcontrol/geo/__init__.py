@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
+from districtcontrol._lazy import lazy_exports
 
 _PUBLIC = {
     "ATTRIBUTION": "districtcontrol.geo.boundaries",
@@ -27,7 +27,4 @@ _PUBLIC = {
 __all__ = list(_PUBLIC)
 
 
-def __getattr__(name: str):
-    if name in _PUBLIC:
-        return getattr(importlib.import_module(_PUBLIC[name]), name)
-    raise AttributeError(f"module 'districtcontrol.geo' has no attribute '{name}'")
+__getattr__ = lazy_exports(__name__, _PUBLIC)

@@ -11,12 +11,9 @@ geometry`` and valid polygon geometries.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import math
 import os
 import sys
-import time
 import warnings
 import zipfile
 from dataclasses import dataclass
@@ -25,11 +22,21 @@ from pathlib import Path
 
 from districtcontrol import DistrictControlError
 from districtcontrol._csv import printable
+from districtcontrol.geo._fetch import (  # noqa: F401  (public here: cache_dir, file_sha256)
+    DOWNLOAD_TIMEOUT_S,
+    ENV_CACHE,
+    ENV_TIMEOUT,
+    _BoundedDownload,
+    _download_timeout,
+    _DownloadStopped,
+    _remove_stale_downloads,
+    _usable_cache_dir,
+    cache_dir,
+    file_sha256,
+)
 
 ENV_PATH = "DISTRICTCONTROL_BOUNDARIES"
 ENV_URL = "DISTRICTCONTROL_BOUNDARIES_URL"
-ENV_CACHE = "DISTRICTCONTROL_CACHE"
-ENV_TIMEOUT = "DISTRICTCONTROL_DOWNLOAD_TIMEOUT"
 FILENAME = "afg_admbnda_adm2_agcho_20180522.zip"
 URL = (
     "https://github.com/colincookman/afghanistan_presidential_election_2019/raw/"
@@ -38,7 +45,6 @@ URL = (
 SHA256 = "783feade31a8e8b450d7c439446a935b34eb4ee8fc24fd0e182dfc5943b3abd3"
 SIZE_BYTES = 3_646_293  # of the pinned file: a download is stopped as soon as it grows past it
 ATTRIBUTION = "Boundaries: AGCHO / UN OCHA COD-AB (2018)"
-DOWNLOAD_TIMEOUT_S = 60
 MAX_FEATURES = 100_000  # Afghanistan has about 400 districts; a file with more is refused before it is read
 MAX_UNCOMPRESSED_BYTES = 2**30
 OVERLAP_TOLERANCE = 0.001  # share of the smaller district: slivers from digitising below it are only logged
@@ -98,25 +104,6 @@ class BoundarySource:
     def attribution(self) -> str:
         """The credit line for maps drawn from this file."""
         return ATTRIBUTION if self.is_pinned else f"Boundaries: {self.path.name} (unknown source)"
-
-
-def cache_dir() -> Path:
-    """The user cache folder (``DISTRICTCONTROL_CACHE`` overrides the platform default)."""
-    if os.environ.get(ENV_CACHE):
-        return Path(os.environ[ENV_CACHE])
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("districtcontrol"))
-
-
-def _usable_cache_dir() -> Path:
-    folder = cache_dir()
-    blocker = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
-    if blocker is not None:
-        raise DistrictControlError(
-            f"the cache folder {folder} cannot be used: {blocker} is a file. Remove it, or set {ENV_CACHE} to a folder."
-        )
-    return folder
 
 
 def locate_boundaries(
@@ -189,72 +176,6 @@ def download_boundaries(url: str | None = None, *, progress: bool | None = None)
         reason = f"could not download the boundary file: {exc}.\n"
         raise DistrictControlError(reason + HOW_TO_SUPPLY.format(cache=folder, sha=SHA256)) from exc
     return Path(fetched)
-
-
-def _download_timeout() -> float:
-    value = os.environ.get(ENV_TIMEOUT) or str(DOWNLOAD_TIMEOUT_S)
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = math.nan
-    if not (math.isfinite(seconds) and seconds > 0):
-        raise DistrictControlError(
-            f"{ENV_TIMEOUT}={value!r} is not a number of seconds; set it to one such as 60, or unset it"
-        )
-    return seconds
-
-
-def _remove_stale_downloads(folder: Path, seconds: float) -> None:
-    """Temporary files of downloads that were killed; any running download is younger than its time bound."""
-    if not folder.is_dir():
-        return
-    cutoff = time.time() - 2 * seconds - 60
-    for leftover in folder.glob("tmp*"):
-        try:
-            if leftover.is_file() and leftover.stat().st_mtime < cutoff:
-                leftover.unlink()
-        except OSError:
-            pass
-
-
-class _DownloadStopped(Exception):
-    """A download stopped for taking too long or growing too large."""
-
-
-class _BoundedDownload:
-    """A pooch downloader that stops after ``seconds`` in all and after ``max_bytes`` bytes."""
-
-    def __init__(self, seconds: float, max_bytes: int, progress: bool):
-        self.seconds, self.max_bytes, self.progress = seconds, max_bytes, progress
-
-    def __call__(self, url: str, output_file: str, _pooch) -> None:
-        import requests
-        from tqdm import tqdm
-
-        deadline = time.monotonic() + self.seconds
-        with requests.get(url, stream=True, timeout=self.seconds) as response:
-            response.raise_for_status()
-            declared = int(response.headers.get("Content-Length") or 0)
-            if declared > self.max_bytes:
-                raise _DownloadStopped(f"the server offers {declared:,} bytes, the file has {self.max_bytes:,}")
-            bar = tqdm(total=declared or None, unit="B", unit_scale=True, disable=not self.progress, file=sys.stderr)
-            with open(output_file, "wb") as out, bar:
-                while chunk := response.raw.read1(1 << 16, decode_content=True):
-                    out.write(chunk)
-                    bar.update(len(chunk))
-                    if out.tell() > self.max_bytes:
-                        raise _DownloadStopped(f"the download grew past the file's {self.max_bytes:,} bytes")
-                    if time.monotonic() > deadline:
-                        raise _DownloadStopped(f"the download took longer than {self.seconds:g} s in all")
-
-
-def file_sha256(path: str | Path) -> str:
-    """The sha256 of a file, as hex."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def load_boundaries(

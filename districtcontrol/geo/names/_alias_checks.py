@@ -18,12 +18,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from districtcontrol import DistrictControlError
+from districtcontrol.geo.names._normalise import normalise
 
 
 def check_aliases(resolver, aliases: Iterable) -> None:
     """Raise :class:`DistrictControlError` for the first alias of ``aliases`` that ``resolver`` cannot honour."""
-    from districtcontrol.geo.names import normalise
-
     seen: dict[str, list[tuple[object, object]]] = {}  # spelling -> [(alias, what it means)]
     for alias in aliases:
         _check_provinces(resolver, alias)
@@ -55,8 +54,6 @@ def _check_provinces(resolver, alias) -> None:
 
 def _target(resolver, alias):
     """The district (or province) an alias means; an alias naming none is refused."""
-    from districtcontrol.geo.names import normalise
-
     if alias.level == "district":
         target = resolver._alias_target(alias)
         if target is None:
@@ -77,8 +74,6 @@ def _target(resolver, alias):
 def _check_not_a_name(resolver, alias, target) -> None:
     """An alias whose spelling the boundary file already has as a name of another district (or province)
     is never used where that name applies: names are read before aliases."""
-    from districtcontrol.geo.names import normalise
-
     key = normalise(alias.alias)
     if alias.level == "province":
         found = resolver._province_keys.get(key)

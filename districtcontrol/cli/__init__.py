@@ -1,0 +1,20 @@
+"""The ``districtcontrol`` command: a thin layer over :mod:`districtcontrol.geo` and :mod:`districtcontrol.maps`.
+
+Every command reads the table and the boundaries, resolves names and checks everything
+before it writes anything. Bad input exits with status 2 and a message on stderr.
+
+Commands by family: ``_inputs`` (boundaries, match, validate, import), ``_outputs`` (build,
+map, export, summary); ``_common`` holds the main group and the options they share.
+"""
+
+from __future__ import annotations
+
+from districtcontrol.cli import _inputs, _outputs  # noqa: F401  (each registers its commands on main)
+from districtcontrol.cli._common import EXIT_BAD_INPUT, main
+
+__all__ = ["EXIT_BAD_INPUT", "main", "run"]
+
+
+def run() -> None:
+    """Entry point used by the console script."""
+    main()
