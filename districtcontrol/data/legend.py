@@ -39,6 +39,7 @@ from importlib import resources
 from pathlib import Path
 
 from districtcontrol import DistrictControlError
+from districtcontrol._style import GROUP_FIELD_SUFFIXES, NO_RECORD_COLOUR, NO_RECORD_LABEL, reserved_names
 
 NONE_STATUS = "none"
 NONE_LABEL = "No status (cleared)"
@@ -270,9 +271,6 @@ def _check_key(key: str, kind: str) -> None:
 
 def _check_group_names(groups: tuple[Group, ...]) -> None:
     """Refuse a group whose map or fields would take the name of a build file or an export field."""
-    from districtcontrol.geo.export import GROUP_FIELD_SUFFIXES
-    from districtcontrol.maps._formats import reserved_names
-
     reserved = reserved_names()
     keys = {g.key for g in groups}
     for group in groups:
@@ -291,8 +289,6 @@ def _check_group_names(groups: tuple[Group, ...]) -> None:
 def _check_distinct_colours(kind: str, colours: list[tuple[str, str]]) -> None:
     """Two statuses (or groups) of the same colour look the same on every map; a status coloured like
     districts without a record looks like no record."""
-    from districtcontrol._style import NO_RECORD_COLOUR, NO_RECORD_LABEL
-
     seen: dict[str, str] = {}
     for key, colour in colours:
         other = seen.setdefault(colour.upper(), key)

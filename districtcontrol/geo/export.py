@@ -12,6 +12,7 @@ from pathlib import Path
 
 from districtcontrol import DistrictControlError
 from districtcontrol._files import atomic_path, write_text
+from districtcontrol._style import GROUP_FIELD_SUFFIXES, NAME_COLUMNS, POPULATION_COLUMNS
 from districtcontrol.data.legend import NONE_STATUS, Legend, read_legend
 from districtcontrol.geo import _qgis
 from districtcontrol.geo._join import latest_record
@@ -24,11 +25,7 @@ DEFAULT_PRECISION = 6
 MAX_PRECISION = 10
 EXPORT_SUFFIXES = (".geojson", ".gpkg", ".parquet", ".csv")
 GPKG_LAYER = "districts"
-NAME_COLUMNS = ("pcode", "district", "district_dari", "province", "province_pcode")
-POPULATION_COLUMNS = ("population", "population_year")
 COMBINED = _qgis.COMBINED
-FIXED_FIELDS = (*NAME_COLUMNS, *POPULATION_COLUMNS, COMBINED, "sources", "history", "geometry")
-GROUP_FIELD_SUFFIXES = ("_date", "_note", "_source")  # a group's fields beside <group>, its status
 # A spreadsheet runs a cell starting with one of these as a formula; such cells get a leading apostrophe.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

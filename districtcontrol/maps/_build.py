@@ -18,19 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from districtcontrol._files import write_text
+from districtcontrol._style import DISTRICTS, INDEX, SUMMARY, TIMELINE
 from districtcontrol.geo.export import write_geojson, write_qml
 from districtcontrol.geo.summary import format_summary, summarise
 from districtcontrol.maps import _view
-from districtcontrol.maps._formats import (
-    DEFAULT_BUILD_FORMATS,
-    DISTRICTS,
-    INDEX,
-    STATIC_FORMATS,
-    SUMMARY,
-    TIME_FIGURES,
-    TIMELINE,
-    map_format,
-)
+from districtcontrol.maps._formats import DEFAULT_BUILD_FORMATS, STATIC_FORMATS, TIME_FIGURES, map_format
 from districtcontrol.maps._prepared import PreparedRegion, prepare_region
 
 log = logging.getLogger(__name__)

@@ -5,39 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from districtcontrol import DistrictControlError
-from districtcontrol._style import COMBINED
+from districtcontrol._style import CHANGES, TIMELINE
 
 STATIC_FORMATS = ("png", "svg", "pdf")
 MAP_FORMATS = ("html", *STATIC_FORMATS)
 BUILD_FORMATS = (*MAP_FORMATS, "geojson")
 DEFAULT_BUILD_FORMATS = ("html", "png", "svg", "geojson")
 
-# The names of a build's files that are not a group's map (``<stem>.<suffix>``, see maps/_build.py).
-INDEX = "index"  # index.html
-DISTRICTS = "districts"  # districts.geojson and its QGIS style districts.qml
-SUMMARY = "summary"  # summary.csv
-TIMELINE = "timeline"  # timeline.csv and the small multiples timeline.<fmt>
-CHANGES = "changes"  # the chart of change, changes.<fmt>
+# The figures over time a build writes in each static format (the stems of every other file: _style).
 TIME_FIGURES = (TIMELINE, CHANGES)
-BUILD_STEMS = {
-    COMBINED: "the combined map",
-    DISTRICTS: "districts.geojson and districts.qml",
-    SUMMARY: "summary.csv",
-    TIMELINE: "timeline.csv and the small multiples",
-    CHANGES: "the chart of change",
-    INDEX: "the index page",
-}
-
-
-def reserved_names() -> dict[str, str]:
-    """Names a legend's group may not have, and what already has each: a build file's stem
-    (``BUILD_STEMS``) or a field every export has (:data:`districtcontrol.geo.export.FIXED_FIELDS`).
-
-    A group named so would overwrite that file in a build, or that column in an export.
-    """
-    from districtcontrol.geo.export import FIXED_FIELDS
-
-    return {**{f: f"the export field '{f}'" for f in FIXED_FIELDS}, **BUILD_STEMS}
 
 
 def parse_formats(value: str) -> tuple[str, ...]:

@@ -215,7 +215,7 @@ def _region_words(region) -> str:
 
 def write_time_outputs(region, out: Path, formats: Sequence[str], name: str, dates, captions=None) -> list[Path]:
     """timeline.<fmt> (small multiples of map ``name`` at ``dates``) and changes.<fmt>, for each format in ``formats``."""
-    from districtcontrol.maps._formats import CHANGES, TIMELINE
+    from districtcontrol._style import CHANGES, TIMELINE
     from districtcontrol.maps.static import save_figure
 
     paths = []
