@@ -34,7 +34,9 @@ _CODE = (
     "geo/_topology.py",
     "maps/_prepared.py",
     "maps/_simplify.py",
+    "maps/_reader_surroundings.py",
     "maps/static.py",
+    "data/neighbours.geojson",
 )
 
 

@@ -39,12 +39,13 @@ COMPUTED = (
     "districtcontrol.geo.boundaries.read_boundaries",
     "districtcontrol.maps._simplify.simplify_districts",
     "districtcontrol.maps.static._place_labels",
+    "districtcontrol.maps._reader_surroundings._fit",
 )
 
 
 def test_a_warm_build_reads_the_cache_and_writes_the_same_bytes_as_a_cold_one(tmp_path, real_boundaries, monkeypatch):
     cold = _build(real_boundaries, tmp_path / "cold")
-    assert set(_entries()) == {"boundaries", "region", "labels"}
+    assert set(_entries()) == {"boundaries", "region", "labels", "surroundings"}
     _forbid(monkeypatch, *COMPUTED)
     warm = _build(real_boundaries, tmp_path / "warm")
     assert warm.keys() == cold.keys() and len(cold) > 10
