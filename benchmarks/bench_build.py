@@ -20,6 +20,7 @@ resolve a 100,000-row table. Exit status 1 when a goal is missed.
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -93,6 +94,7 @@ def main() -> None:
     )
     help_s = statistics.median(measure([*DISTRICTCONTROL, "--help"]).seconds for _ in range(5))
     ok = _report(runs, tmp, memory, help_s, args.repeat)
+    shutil.rmtree(tmp, ignore_errors=True)
     _report_geometry(path)
     _report_resolution(path)
     sys.exit(0 if ok else 1)
