@@ -34,7 +34,7 @@ _CODE = (
     "geo/_topology.py",
     "maps/_prepared.py",
     "maps/_simplify.py",
-    "maps/_reader_surroundings.py",
+    "maps/_surroundings.py",
     "maps/static.py",
     "data/neighbours.geojson",
 )

@@ -39,7 +39,7 @@ COMPUTED = (
     "districtcontrol.geo.boundaries.read_boundaries",
     "districtcontrol.maps._simplify.simplify_districts",
     "districtcontrol.maps.static._place_labels",
-    "districtcontrol.maps._reader_surroundings._fit",
+    "districtcontrol.maps._surroundings._fit",
 )
 
 
