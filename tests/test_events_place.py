@@ -58,12 +58,6 @@ def test_points_on_a_shared_edge_or_corner_go_to_the_first_pcode_and_say_so(tmp_
     assert result.counts["edge"] == 4 and result.counts["placed"] == 4
 
 
-def test_the_edge_rule_does_not_depend_on_the_order_of_the_boundary_file(tmp_path, tiny_districts):
-    reversed_file = tiny_boundary_file(tmp_path, tiny_districts.iloc[::-1].reset_index(drop=True))
-    _, points = run(tmp_path, reversed_file, [at(1, 1.0, 0.5), at(2, 1.0, 0.0)])
-    assert points["pcode"].tolist() == ["XX0101", "XX0101"]
-
-
 def test_events_outside_or_without_coordinates_are_listed_with_the_reason_not_dropped(tmp_path, boundaries):
     rows = [
         at(1, 0.5, 0.5),
