@@ -51,7 +51,9 @@ def summer_2021(kunduz) -> list[dict]:
         n += 1
         add(acled_row(n, kunduz[names[3]], f"2021-06-{day}", "Taliban", GOV))
     n += 1
-    add(acled_row(n, kunduz[names[4]], "2021-07-01", "Taliban", GOV, admin2=names[5]))  # the source says another district
+    add(
+        acled_row(n, kunduz[names[4]], "2021-07-01", "Taliban", GOV, admin2=names[5])
+    )  # the source says another district
     return rows
 
 
@@ -104,7 +106,9 @@ def test_a_point_on_a_real_shared_edge_goes_to_the_first_pcode(tmp_path, real_bo
     place = Place(a.pcode, a.district, a.province, lon, lat)
     rows = [acled_row(i, place, "2021-06-01", "Taliban", GOV, admin2="") for i in range(1, 3)]
     source = write_csv(tmp_path / "edge.csv", rows, ACLED_COLUMNS)
-    result = run("events", source, "-o", tmp_path / "t.csv", "--points", tmp_path / "p.csv", "--boundaries", real_boundaries)
+    result = run(
+        "events", source, "-o", tmp_path / "t.csv", "--points", tmp_path / "p.csv", "--boundaries", real_boundaries
+    )
     assert result.exit_code == 0, result.output
     listed = pd.read_csv(tmp_path / "p.csv", dtype=str, keep_default_na=False)
     assert set(listed["placed"]) == {"edge"}
@@ -135,7 +139,9 @@ def test_compare_a_derived_table_with_a_reference(tmp_path, real_boundaries, kun
     assert districts.loc[names[1], "agreement"] == "same"
     assert districts.loc[names[2], "agreement"] == "other-status"
     assert districts.loc[names[5], "agreement"] == "only-b"
-    assert districts.loc[names[0], "agreement"] == "only-a"  # held by the Taliban in the events, nothing in the reference
+    assert (
+        districts.loc[names[0], "agreement"] == "only-a"
+    )  # held by the Taliban in the events, nothing in the reference
     assert districts.loc[names[3], ["a_group", "a_status"]].tolist() == ["", "none"]  # contested in June only
     confusion = pd.read_csv(out / "confusion.csv", dtype=str).set_index("A \\ B")
     assert confusion.loc["held", "captured"] == "1" and confusion.loc["held", "contested"] == "1"
@@ -147,7 +153,9 @@ def test_compare_a_derived_table_with_a_reference(tmp_path, real_boundaries, kun
 def test_events_bad_input_exits_2_naming_the_file(tmp_path, real_boundaries):
     path = tmp_path / "weird.csv"
     path.write_text("a,b\n1,2\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["events", str(path), "-o", str(tmp_path / "t.csv"), "--boundaries", str(real_boundaries)])
+    result = CliRunner().invoke(
+        main, ["events", str(path), "-o", str(tmp_path / "t.csv"), "--boundaries", str(real_boundaries)]
+    )
     assert result.exit_code == 2
     assert "weird.csv" in result.stderr and "--lon" in result.stderr
     assert not (tmp_path / "t.csv").exists()

@@ -102,11 +102,11 @@ def test_the_source_admin2_is_compared_with_the_district_of_the_point(tmp_path, 
 
 
 def test_ids_and_actor_names_are_written_as_the_source_writes_them(tmp_path, boundaries):
-    row = acled_row(1, KHAN_ABAD, "2021-06-01", "Taliban", "=HYPERLINK(\"x\")")
+    row = acled_row(1, KHAN_ABAD, "2021-06-01", "Taliban", '=HYPERLINK("x")')
     row["event_id_cnty"] = "AFG000123"
     _, points = run(tmp_path, boundaries, [row])
     assert points.index.tolist() == ["AFG000123"]
-    assert points.loc["AFG000123", "actor2"] == "'=HYPERLINK(\"x\")"  # shown as text in a spreadsheet
+    assert points.loc["AFG000123", "actor2"] == '\'=HYPERLINK("x")'  # shown as text in a spreadsheet
 
 
 def test_a_file_of_neither_layout_names_its_header_and_the_options(tmp_path, boundaries):

@@ -59,7 +59,10 @@ def test_shipped_actor_rules_take_names_and_patterns_and_keep_other_groups_apart
 
 
 def test_actor_rules_with_dates_follow_the_fall_of_kabul():
-    names = ["Government of Afghanistan"] * 2 + ["Military Forces of Afghanistan (2004-2021)", "Military Forces of Afghanistan (2021-)"]
+    names = ["Government of Afghanistan"] * 2 + [
+        "Military Forces of Afghanistan (2004-2021)",
+        "Military Forces of Afghanistan (2021-)",
+    ]
     dates = ["2021-08-15", "2021-08-16", "2021-03-01", "2022-03-01"]
     assert names_to_groups(names, dates) == ["government", "taliban", "government", "taliban"]
 
@@ -92,7 +95,9 @@ def test_contested_needs_another_side_and_lasts_one_period(tmp_path, boundaries)
         acled_row(2, QUSH_TEPA, "2021-05-03", "Taliban", "Taliban"),  # infighting is not two sides
         acled_row(3, QUSH_TEPA, "2021-05-04", "Taliban", ""),  # nobody on the other side
     ]
-    assert derive(tmp_path, boundaries, rows + [acled_row(4, KHAN_ABAD, "2021-07-01", "Civilians (Afghanistan)", "")]) == {
+    assert derive(
+        tmp_path, boundaries, rows + [acled_row(4, KHAN_ABAD, "2021-07-01", "Civilians (Afghanistan)", "")]
+    ) == {
         ("taliban", "XX0101", "contested", "2021-05"),
         ("government", "XX0101", "contested", "2021-05"),
         ("taliban", "XX0101", "none", "2021-06"),
@@ -102,7 +107,15 @@ def test_contested_needs_another_side_and_lasts_one_period(tmp_path, boundaries)
 
 def test_active_needs_the_threshold_and_the_period_decides_what_counts_together(tmp_path, boundaries):
     def attack(number, date):
-        return acled_row(number, KHAN_ABAD, date, "Taliban", "Civilians (Afghanistan)", event_type="Violence against civilians", sub_event_type="Attack")
+        return acled_row(
+            number,
+            KHAN_ABAD,
+            date,
+            "Taliban",
+            "Civilians (Afghanistan)",
+            event_type="Violence against civilians",
+            sub_event_type="Attack",
+        )
 
     rows = [attack(1, "2021-07-02"), attack(2, "2021-08-15"), attack(3, "2021-09-30"), attack(4, "2022-02-01")]
     with pytest.raises(DistrictControlError):
@@ -118,7 +131,9 @@ def test_active_needs_the_threshold_and_the_period_decides_what_counts_together(
 
 
 def test_notes_give_the_evidence_counts_per_type_and_actor(tmp_path, boundaries):
-    rows = [takeover(i, KHAN_ABAD, "2021-05-03", "Taliban") for i in range(1, 3)] + [takeover(3, KHAN_ABAD, "2021-05-04", GOV)]
+    rows = [takeover(i, KHAN_ABAD, "2021-05-03", "Taliban") for i in range(1, 3)] + [
+        takeover(3, KHAN_ABAD, "2021-05-04", GOV)
+    ]
     source = write_csv(tmp_path / "events.csv", rows, ACLED_COLUMNS)
     (row,) = [r for r in events_table(source, boundaries=boundaries).rows if r["group"] == "taliban"]
     assert row["note"].startswith("2021-05: taliban: territorial takeovers: 2 of 3, all events: 2; → held")
@@ -150,16 +165,22 @@ def test_the_written_legend_reads_back_and_the_table_validates_with_it(tmp_path,
     legend = read_legend(tmp_path / "table.legend.toml")
     rules = read_rules()
     assert legend.group_keys == ("taliban", "is", "imu", "government") == rules.legend.group_keys
-    assert [(s.key, s.rank, s.color) for s in legend.statuses] == [("held", 3, "#D55E00"), ("contested", 2, "#E69F00"), ("active", 1, "#56B4E9")]
+    assert [(s.key, s.rank, s.color) for s in legend.statuses] == [
+        ("held", 3, "#D55E00"),
+        ("contested", 2, "#E69F00"),
+        ("active", 1, "#56B4E9"),
+    ]
     assert legend.source_label == "Events"
     assert [r.status for r in read_table(tmp_path / "table.csv", legend=legend)] == ["held"]
 
 
 def test_a_rules_file_of_your_own_replaces_the_shipped_one(tmp_path, boundaries):
-    text = default_rules_path().read_text(encoding="utf-8").replace('at_least = 3\n', 'at_least = 1\n')
+    text = default_rules_path().read_text(encoding="utf-8").replace("at_least = 3\n", "at_least = 1\n")
     (tmp_path / "rules.toml").write_text(text, encoding="utf-8")
     rows = [acled_row(1, KHAN_ABAD, "2021-05-03", "Taliban", "Civilians (Afghanistan)", event_type="Protests")]
-    assert derive(tmp_path, boundaries, rows, rules=tmp_path / "rules.toml") == {("taliban", "XX0101", "active", "2021-05")}
+    assert derive(tmp_path, boundaries, rows, rules=tmp_path / "rules.toml") == {
+        ("taliban", "XX0101", "active", "2021-05")
+    }
 
 
 @pytest.mark.parametrize(
@@ -186,10 +207,16 @@ def test_every_rule_says_why(tmp_path):
     assert all(r.reason for r in rules.actors) and all(e.reason for e in rules.evidence)
     assert all(s.reason for s in rules.statuses) and rules.placement.reason
     text = default_rules_path().read_text(encoding="utf-8")
-    (tmp_path / "rules.toml").write_text(text.replace('reason = """The Islamic Movement', 'note = """', 1), encoding="utf-8")
+    (tmp_path / "rules.toml").write_text(
+        text.replace('reason = """The Islamic Movement', 'note = """', 1), encoding="utf-8"
+    )
     with pytest.raises(DistrictControlError, match="unknown field"):
         read_rules(tmp_path / "rules.toml")
-    without = text.replace('reason = """The Islamic Movement of Uzbekistan: \'IMU: Islamic Movement of Uzbekistan\' in ACLED, \\\n\'IMU\' in UCDP GED."""', "", 1)
+    without = text.replace(
+        'reason = """The Islamic Movement of Uzbekistan: \'IMU: Islamic Movement of Uzbekistan\' in ACLED, \\\n\'IMU\' in UCDP GED."""',
+        "",
+        1,
+    )
     assert without != text
     (tmp_path / "rules.toml").write_text(without, encoding="utf-8")
     with pytest.raises(DistrictControlError, match=r"\[\[actors\]\] number 8 has no reason"):

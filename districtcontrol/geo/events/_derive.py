@@ -109,11 +109,9 @@ def _tally(keys: np.ndarray, kinds: np.ndarray, width: int) -> dict[tuple, np.nd
     code = np.zeros(len(keys), dtype=np.int64)
     for column in range(keys.shape[1]):
         code = code * radix[column] + (keys[:, column] - low[column])
-    unique, counts = np.unique(code * width + kinds, return_counts=True)
-    table: dict[int, np.ndarray] = {}
-    for value, kind, n in zip((unique // width).tolist(), (unique % width).tolist(), counts.tolist(), strict=True):
-        table.setdefault(value, np.zeros(width, dtype=np.int64))[kind] = n
-    return {_decode(value, low, radix): row for value, row in table.items()}
+    unique, inverse = np.unique(code, return_inverse=True)
+    table = np.bincount(inverse.ravel() * width + kinds, minlength=len(unique) * width).reshape(len(unique), width)
+    return {_decode(value, low, radix): row for value, row in zip(unique.tolist(), table)}
 
 
 def _decode(value: int, low: np.ndarray, radix: np.ndarray) -> tuple[int, ...]:
@@ -167,10 +165,13 @@ def changes(derived: dict[tuple[int, int, int], int], rules: Rules, last_period:
         by_pair.setdefault((d, g), {})[p] = s
         if persists[s]:
             takers.setdefault((d, p), set()).add(g)
+    taken: dict[int, list[tuple[int, set[int]]]] = {}
+    for (d, p), gs in takers.items():
+        taken.setdefault(d, []).append((p, gs))
     found = []
     for (d, g), periods in sorted(by_pair.items()):
         moments = set(periods) | {p + 1 for p in periods if p < last_period}
-        moments |= {p for (dd, p), gs in takers.items() if dd == d and gs - {g}}
+        moments |= {p for p, gs in taken.get(d, ()) if gs - {g}}
         found += _walk(d, g, sorted(moments), periods, takers, rules, persists)
     return found
 

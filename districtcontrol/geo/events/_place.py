@@ -1,7 +1,8 @@
 """Placing events in districts by their points, and checking the source's own district names.
 
-Each distinct point is looked up once in an STRtree of the districts (shapely 2), with the
-predicate ``intersects``: a point inside a district, or on its outline, hits it.
+Each distinct point is looked up once in an STRtree of the districts (shapely 2) and tested
+against the prepared polygons whose bounding box holds it, with ``intersects``: a point inside
+a district, or on its outline, hits it.
 
 **The edge rule.** A point on an edge two districts share (or a corner of several) hits each
 of them; it is placed in the one whose P-code sorts first, and its row in ``--points`` says
@@ -47,7 +48,6 @@ def sorted_districts(districts):
 
 def place_events(frame, districts) -> Placed:
     """Place every event of the standard frame in the district of ``districts`` (sorted by P-code) containing its point."""
-    import shapely
 
     lon, lat = frame["lon"].to_numpy(), frame["lat"].to_numpy()
     n = len(frame)
@@ -64,13 +64,12 @@ def place_events(frame, districts) -> Placed:
     if ok.any():
         points, inverse = np.unique(lon[ok] + 1j * lat[ok], return_inverse=True)
         geometries = districts.geometry.values
-        tree = shapely.STRtree(geometries)
-        first, hits, touched = _lookup(tree, shapely.points(points.real, points.imag))
+        first, hits, touched = _lookup(geometries, points.real, points.imag)
         at = np.flatnonzero(ok)
         index[at] = first[inverse]
         codes = districts["pcode"].to_numpy()
         _mark_edges(at, inverse, hits, touched, codes, placed, note)
-        _mark_outside(at, inverse, first, points, tree, districts, placed, note)
+        _mark_outside(at, inverse, first, points, districts, placed, note)
     bad_day = np.isnat(frame["day"].to_numpy()) & (index >= 0)
     placed[bad_day], index[bad_day] = NO_DATE, -1
     note[bad_day] = [
@@ -80,12 +79,28 @@ def place_events(frame, districts) -> Placed:
     return Placed(index, placed, note)
 
 
-def _lookup(tree, points) -> tuple[np.ndarray, np.ndarray, dict[int, list[int]]]:
-    """Per point: the first district (lowest P-code) it intersects (-1: none), how many it hits, and for several, which."""
-    pairs = tree.query(points, predicate="intersects")
-    first = np.full(len(points), np.iinfo(np.int64).max, dtype=np.int64)
+def _lookup(geometries, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[int, list[int]]]:
+    """Per point: the first district (lowest P-code) it intersects (-1: none), how many it hits, and for several, which.
+
+    An STRtree of the districts gives, per point, the districts whose bounding box holds it; each
+    district then tests all its candidates at once against its prepared polygon (an indexed
+    point-in-polygon test), far faster than testing each pair against the bare polygon.
+    """
+    import shapely
+
+    candidates = shapely.STRtree(geometries).query(shapely.points(x, y))
+    shapely.prepare(geometries)
+    order = np.argsort(candidates[1], kind="stable")
+    bounds = np.searchsorted(candidates[1][order], np.arange(len(geometries) + 1))
+    hit = np.zeros(candidates.shape[1], dtype=bool)
+    for d in np.flatnonzero(np.diff(bounds)):
+        pairs = order[bounds[d] : bounds[d + 1]]
+        points = candidates[0][pairs]
+        hit[pairs] = shapely.intersects_xy(geometries[d], x[points], y[points])
+    pairs = candidates[:, hit]
+    first = np.full(len(x), np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(first, pairs[0], pairs[1])
-    hits = np.bincount(pairs[0], minlength=len(points))
+    hits = np.bincount(pairs[0], minlength=len(x))
     first[hits == 0] = -1
     several = np.isin(pairs[0], np.flatnonzero(hits > 1))
     touched: dict[int, list[int]] = {}
@@ -107,7 +122,7 @@ def _edge_note(codes: list[str]) -> str:
     return f"on the edge of {', '.join(codes)}: placed in {codes[0]}, the first P-code (the edge rule)"
 
 
-def _mark_outside(at, inverse, first, points, tree, districts, placed, note) -> None:
+def _mark_outside(at, inverse, first, points, districts, placed, note) -> None:
     """Points in no district: the nearest district and the distance to it, in the note."""
     import shapely
 
@@ -116,7 +131,7 @@ def _mark_outside(at, inverse, first, points, tree, districts, placed, note) -> 
         return
     query = shapely.points(points.real[outside_points], points.imag[outside_points])
     geometries = districts.geometry.values
-    nearest = tree.query_nearest(query, all_matches=False)[1]
+    nearest = shapely.STRtree(geometries).query_nearest(query, all_matches=False)[1]
     lines = shapely.shortest_line(query, geometries[nearest])
     ends = shapely.get_coordinates(lines).reshape(-1, 2, 2)
     km = _haversine_km(ends[:, 0], ends[:, 1])

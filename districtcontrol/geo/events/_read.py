@@ -177,25 +177,40 @@ def _columns(path: Path, header: list[str], schema: str, overrides: Mapping) -> 
 # -- reading ------------------------------------------------------------------------------------
 
 
-def _read(path: Path, wanted: dict[str, str]):
-    """The wanted columns as a pandas DataFrame; a point geometry becomes the columns lon and lat."""
-    import pandas as pd
-
+def _read(path: Path, wanted: dict[str, str]) -> dict[str, np.ndarray]:
+    """The wanted columns, each a numpy array (text as ``object``); a point geometry becomes ``__lon`` and ``__lat``."""
     names = sorted({c for role, c in wanted.items() if role != "geometry"})
     suffix = path.suffix.lower()
     try:
         if suffix in _CSV_SUFFIXES:
-            return _read_csv(path, names, suffix)
+            return {**_arrow_columns(_read_csv(path, names, suffix)), "__all_text": True}
         if suffix in _PARQUET_SUFFIXES and "geometry" not in wanted:
             import pyarrow.parquet as pq
 
-            return pq.read_table(path, columns=names).to_pandas()
+            return _arrow_columns(pq.read_table(path, columns=names))
         frame = _read_geo(path, names, suffix)
     except DistrictControlError:
         raise
     except Exception as exc:  # pyarrow and GDAL raise several error types
         raise DistrictControlError(f"cannot read the event file ({exc})", str(path)) from exc
-    return pd.DataFrame(frame)
+    return {name: frame[name].to_numpy() for name in frame.columns}
+
+
+def _arrow_columns(table) -> dict[str, np.ndarray]:
+    """Each column as numpy; text through a dictionary, so that each distinct text becomes one Python string."""
+    import pyarrow as pa
+
+    columns = {}
+    for name in table.column_names:
+        column = table.column(name)
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            encoded = column.dictionary_encode().combine_chunks()
+            values = np.array(encoded.dictionary.to_pylist() + [None], dtype=object)
+            codes = encoded.indices.fill_null(len(encoded.dictionary)).to_numpy()
+            columns[name] = values[codes]
+        else:
+            columns[name] = column.to_numpy()
+    return columns
 
 
 def _read_csv(path: Path, names: list[str], suffix: str):
@@ -206,8 +221,7 @@ def _read_csv(path: Path, names: list[str], suffix: str):
     convert = pa_csv.ConvertOptions(
         include_columns=names, column_types={n: pa.string() for n in names}, strings_can_be_null=False
     )
-    table = pa_csv.read_csv(path, parse_options=parse, convert_options=convert)
-    return table.to_pandas()
+    return pa_csv.read_csv(path, parse_options=parse, convert_options=convert)
 
 
 def _read_geo(path: Path, names: list[str], suffix: str):
@@ -233,45 +247,66 @@ def _read_geo(path: Path, names: list[str], suffix: str):
 # -- the standard frame ---------------------------------------------------------------------------
 
 
-def _standard(raw, wanted: dict[str, str], schema: str, max_precision: int | None):
-    """The frame of :data:`FRAME_COLUMNS` from the columns read."""
+def _standard(raw: dict[str, np.ndarray], wanted: dict[str, str], schema: str, max_precision: int | None):
+    """The frame of :data:`FRAME_COLUMNS` from the columns read (text columns stay ``object``: no conversions)."""
     import pandas as pd
 
-    n = len(raw)
-    frame = pd.DataFrame({"row": np.arange(1, n + 1)})
-    text = {role: _text(raw[wanted[role]]) if role in wanted else pd.Series([""] * n) for role in ROLES}
-    frame["id"] = text["id"] if "id" in wanted else frame["row"].astype(str)
-    frame["date_text"] = text["date"]
-    frame["day"] = parse_days(text["date"])
+    n = len(next(v for k, v in raw.items() if k != "__all_text"))
+    blank = np.full(n, "", dtype=object)
+    all_text = raw.pop("__all_text", False)  # a CSV: every cell is already text, none missing
+    text = {role: _text(raw[wanted[role]], all_text) if role in wanted else blank for role in ROLES}
+    columns = {"row": np.arange(1, n + 1)}
+    columns["id"] = text["id"] if "id" in wanted else columns["row"].astype(str).astype(object)
+    columns["date_text"] = text["date"]
+    columns["day"] = parse_days(text["date"])
     for role, column in (("lon", "__lon"), ("lat", "__lat")):
         values = raw[wanted[role]] if role in wanted else raw[column]
-        frame[role] = pd.to_numeric(values, errors="coerce").astype(float).to_numpy()
+        columns[role] = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype(float).to_numpy()
     for role in ROLES[4:]:
-        frame[role] = text[role].str.strip().to_numpy()
+        columns[role] = _strip(text[role])
     if schema == "ucdp":
-        frame["event_type"] = frame["event_type"].map(lambda v: UCDP_VIOLENCE.get(v, v))
+        columns["event_type"] = np.array([UCDP_VIOLENCE.get(v, v) for v in columns["event_type"]], dtype=object)
         for role in ("admin1", "admin2"):  # "Kunduz province", "Khanabad district"
-            frame[role] = frame[role].str.replace(r"\s+(province|district)s?$", "", case=False, regex=True)
-    frame["imprecise"] = _imprecise(raw, wanted, max_precision)
-    return frame
+            stripped = pd.Series(columns[role], dtype=object).str.replace(
+                r"\s+(province|district)s?$", "", case=False, regex=True
+            )
+            columns[role] = stripped.to_numpy(dtype=object)
+    columns["imprecise"] = _imprecise(raw, wanted, max_precision, n)
+    return pd.DataFrame({k: pd.Series(v, dtype=object) if v.dtype == object else v for k, v in columns.items()})
 
 
-def _text(values):
-    """A column as text exactly as written (missing: empty); numbers read by a format as such lose a trailing '.0'."""
+def _strip(values: np.ndarray) -> np.ndarray:
+    """Spaces trimmed, each distinct value once."""
     import pandas as pd
 
-    if pd.api.types.is_float_dtype(values) and (values.dropna() % 1 == 0).all():
-        values = values.astype("Int64")
-    return values.astype(object).where(values.notna(), "").astype(str)
+    codes, distinct = pd.factorize(pd.Series(values, dtype=object), sort=False)
+    stripped = np.array([v.strip() for v in distinct] + [""], dtype=object)
+    return stripped[codes]
 
 
-def _imprecise(raw, wanted: dict[str, str], limit: int | None) -> np.ndarray:
+def _text(values: np.ndarray, all_text: bool) -> np.ndarray:
+    """A column as text exactly as written (missing: empty); whole numbers a format stored as floats lose '.0'."""
+    import pandas as pd
+
+    if values.dtype == object:
+        if all_text:
+            return values
+        return np.array(
+            [v if isinstance(v, str) else "" if v is None or v != v else str(v) for v in values], dtype=object
+        )
+    series = pd.Series(values)
+    if pd.api.types.is_float_dtype(series) and (series.dropna() % 1 == 0).all():
+        series = series.astype("Int64")
+    return np.array(["" if pd.isna(v) else str(v) for v in series], dtype=object)
+
+
+def _imprecise(raw, wanted: dict[str, str], limit: int | None, n: int) -> np.ndarray:
     """True for events whose precision code is coarser than ``limit`` (no column or no limit: none)."""
     import pandas as pd
 
     if limit is None or "precision" not in wanted:
-        return np.zeros(len(raw), dtype=bool)
-    codes = pd.to_numeric(raw[wanted["precision"]], errors="coerce").to_numpy()
+        return np.zeros(n, dtype=bool)
+    codes = pd.to_numeric(pd.Series(raw[wanted["precision"]], dtype=object), errors="coerce").to_numpy(dtype=float)
     return np.nan_to_num(codes, nan=0) > limit
 
 
@@ -279,7 +314,7 @@ def parse_days(text) -> np.ndarray:
     """Days (``datetime64[D]``, NaT when unreadable) of date texts: ISO 8601 (a time after it is ignored) or "15 August 2021"."""
     import pandas as pd
 
-    codes, distinct = pd.factorize(text, sort=False)
+    codes, distinct = pd.factorize(pd.Series(text, dtype=object), sort=False)
     days = np.array([_day(v) for v in distinct] + [None], dtype="datetime64[D]")
     return days[codes]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from districtcontrol import DistrictControlError
-from districtcontrol._csv import _FORMULA_START, _NUMBER
+from districtcontrol._csv import spreadsheet_safe
 from districtcontrol._files import atomic_path, write_text
 from districtcontrol.data.legend import Legend
 from districtcontrol.data.table import TableError, validate_table
@@ -237,63 +237,93 @@ def _csv_text(rows: tuple[dict[str, str], ...]) -> str:
 
 
 def _write_points(path, events: EventSource, result: _Derived, admin2, districts, rules: Rules, period: str) -> Path:
-    """One row per event, in the source's order: its id as written, where it went, its groups and why."""
-    import pandas as pd
+    """One row per event, in the source's order: its id as written, where it went, its groups and why.
+
+    Text columns are written through dictionaries (each distinct text converted once), and each
+    distinct combination of reasons is joined once: the file of a million events takes seconds.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
 
     frame, placed = events.frame, result.placed
-    at = placed.index
-    ok = at >= 0
-    pick = np.where(ok, at, 0)
-
-    def district_column(name: str) -> np.ndarray:
-        return np.where(ok, districts[name].to_numpy()[pick], "")
-
+    ok = placed.index >= 0
+    codes = np.where(ok, placed.index, len(districts))
     keys = rules.legend.group_keys
-    group_names = [np.array([*keys, ""], dtype=object)[g] for g in result.groups]
-    evidence = np.array([e.key for e in rules.evidence] + [""], dtype=object)[result.kinds]
+    evidence = np.where(ok, result.kinds, -1)
+    numbers = np.unique(result.periods[result.periods >= 0])
+    labels = [_derive.period_label(int(p), period) for p in numbers] + [""]
     whys = [_actor_whys(frame[c], n, rules) for c, n in zip(("actor1", "actor2"), result.numbers)]
-    labels = {p: _derive.period_label(p, period) for p in np.unique(result.periods[result.periods >= 0]).tolist()}
-    out = pd.DataFrame(
-        {
-            events.id_column: _safe(frame["id"]),
-            "date": _safe(frame["date_text"]),
-            "period": [labels.get(p, "") for p in result.periods.tolist()],
-            "longitude": frame["lon"],
-            "latitude": frame["lat"],
-            "pcode": district_column("pcode"),
-            "district": district_column("district"),
-            "province": district_column("province"),
-            "placed": placed.placed,
-            "admin2": _safe(frame["admin2"]),
-            "admin2_check": admin2[0],
-            "actor1": _safe(frame["actor1"]),
-            "group1": group_names[0],
-            "actor2": _safe(frame["actor2"]),
-            "group2": group_names[1],
-            "evidence": np.where(ok, evidence, ""),
-            "why": ["; ".join(filter(None, parts)) for parts in zip(placed.note, admin2[1], *whys)],
-        }
-    )
+    columns = {
+        events.id_column: _text(frame["id"].to_numpy(), safe=True),
+        "date": _text(frame["date_text"].to_numpy(), safe=True),
+        "period": _coded(np.where(result.periods >= 0, np.searchsorted(numbers, result.periods), len(numbers)), labels),
+        "longitude": pa.array(frame["lon"].to_numpy(), from_pandas=True),
+        "latitude": pa.array(frame["lat"].to_numpy(), from_pandas=True),
+        **{name: _coded(codes, [*districts[name].tolist(), ""]) for name in ("pcode", "district", "province")},
+        "placed": _text(placed.placed),
+        "admin2": _text(frame["admin2"].to_numpy(), safe=True),
+        "admin2_check": _text(admin2[0]),
+        "actor1": _text(frame["actor1"].to_numpy(), safe=True),
+        "group1": _coded(result.groups[0], [*keys, ""]),
+        "actor2": _text(frame["actor2"].to_numpy(), safe=True),
+        "group2": _coded(result.groups[1], [*keys, ""]),
+        "evidence": _coded(evidence, [*(e.key for e in rules.evidence), ""]),
+        "why": _joined([placed.note, admin2[1]], whys),
+    }
+    table = pa.table(columns)
     with atomic_path(path) as tmp:
-        out.to_csv(tmp, index=False, lineterminator="\n")
+        pa_csv.write_csv(table, tmp, write_options=pa_csv.WriteOptions(quoting_style="needed"))
     return Path(path)
 
 
-def _actor_whys(names, numbers: np.ndarray, rules: Rules) -> list[str]:
-    """Why each event's actor has its group, one text per distinct (name, rule)."""
+def _coded(codes: np.ndarray, texts: list[str]):
+    """A text column from codes into ``texts`` (-1: the last text)."""
+    import pyarrow as pa
+
+    codes = np.where(codes < 0, len(texts) - 1, codes).astype(np.int32)
+    return pa.DictionaryArray.from_arrays(pa.array(codes), pa.array(texts, pa.string())).dictionary_decode()
+
+
+def _text(values: np.ndarray, safe: bool = False):
+    """A text column, each distinct value converted once; ``safe``: cells a spreadsheet would run get a leading '."""
     import pandas as pd
 
-    pairs = pd.Series(names.to_numpy() + "\x1f" + numbers.astype(str))
+    codes, distinct = pd.factorize(pd.Series(values, dtype=object), sort=False)
+    texts = [spreadsheet_safe(v) if safe else str(v) for v in distinct] + [""]
+    return _coded(codes, texts)
+
+
+def _joined(notes: list[np.ndarray], coded: list[tuple[np.ndarray, list[str]]]):
+    """Per event, its reasons joined by '; ' (empty ones left out); each distinct combination joined once."""
+    import pandas as pd
+
+    parts = []
+    for values in notes:
+        codes, distinct = pd.factorize(pd.Series(values, dtype=object), sort=False)
+        parts.append((codes, [str(v) for v in distinct]))
+    parts += coded
+    key = np.zeros(len(parts[0][0]), dtype=np.int64)
+    for codes, texts in parts:
+        key = key * (len(texts) + 1) + (codes + 1)
+    unique, inverse = np.unique(key, return_inverse=True)
+    joined = []
+    for value in unique.tolist():
+        pieces = []
+        for _, texts in reversed(parts):
+            value, code = divmod(value, len(texts) + 1)
+            pieces.append(texts[code - 1] if code else "")
+        joined.append("; ".join(p for p in reversed(pieces) if p))
+    return _coded(inverse.ravel(), joined + [""])
+
+
+def _actor_whys(names, numbers: np.ndarray, rules: Rules) -> tuple[np.ndarray, list[str]]:
+    """Why each event's actor has its group: codes into one text per distinct (name, rule)."""
+    import pandas as pd
+
+    pairs = pd.Series(names.to_numpy() + "\x1f" + numbers.astype(str).astype(object), dtype=object)
     codes, distinct = pd.factorize(pairs, sort=False)
     texts = []
     for pair in distinct:
         name, number = pair.rsplit("\x1f", 1)
         texts.append(actor_why(name, int(number), rules))
-    return np.array(texts, dtype=object)[codes].tolist()
-
-
-def _safe(values):
-    """Text cells a spreadsheet would run as formulas get a leading apostrophe (plain numbers stay)."""
-    text = values.astype(str)
-    risky = text.str.startswith(_FORMULA_START) & ~text.str.fullmatch(_NUMBER.pattern)
-    return text.where(~risky, "'" + text)
+    return codes, texts
