@@ -13,9 +13,9 @@ import csv
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from events_fixtures import ACLED_COLUMNS, acled_row, places, takeover, write_csv
 
 from districtcontrol.cli import main
-from events_fixtures import ACLED_COLUMNS, acled_row, places, takeover, write_csv
 
 pytestmark = pytest.mark.integration
 GOV = "Military Forces of Afghanistan (2004-2021)"

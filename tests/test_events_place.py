@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
-from districtcontrol import DistrictControlError, events_table
 from events_fixtures import ACLED_COLUMNS, Place, acled_row, write_csv
 from helpers import tiny_boundary_file
+
+from districtcontrol import DistrictControlError, events_table
 
 KHAN_ABAD = Place("XX0101", "Khan Abad", "Northland", 0.5, 0.5)
 CHAHAR_DARAH = Place("XX0102", "Chahar Darah", "Northland", 1.5, 0.5)

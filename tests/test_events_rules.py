@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from events_fixtures import ACLED_COLUMNS, UCDP_COLUMNS, Place, acled_row, takeover, ucdp_row, write_csv
+from helpers import tiny_boundary_file
 
 from districtcontrol import DistrictControlError, events_table, read_legend, read_rules, read_table
 from districtcontrol.geo.events._rules import assign_actors, default_rules_path
-from events_fixtures import ACLED_COLUMNS, UCDP_COLUMNS, Place, acled_row, takeover, ucdp_row, write_csv
-from helpers import tiny_boundary_file
 
 KHAN_ABAD = Place("XX0101", "Khan Abad", "Northland", 0.5, 0.5)
 QUSH_TEPA = Place("XX0202", "Qush Tepa", "Southland", 1.5, -0.5)
