@@ -101,10 +101,13 @@ def events(source, output, rules, period, points, schema, actor_columns, aliases
     _report(result, output, legend_path(output), points)
 
 
+_LAYOUTS = {"acled": "ACLED's columns", "ucdp": "UCDP GED's columns", "custom": "the columns named"}
+
+
 def _report(result, output: Path, legend: Path, points: Path | None) -> None:
     counts = result.counts
     click.echo(
-        f"Read {counts['events']:,} events ({result.schema} layout): {counts['placed']:,} placed in a district",
+        f"Read {counts['events']:,} events ({_LAYOUTS[result.schema]}): {counts['placed']:,} placed in a district",
         err=True,
     )
     for kind in ("edge", "outside", "no coordinates", "not on the globe", "imprecise location", "no date"):
