@@ -148,3 +148,14 @@ def test_geojson_and_parquet_sources_give_the_table_a_csv_gives(tmp_path, bounda
         assert [{k: v for k, v in r.items() if k != "source"} for r in result.rows] == [
             {k: v for k, v in r.items() if k != "source"} for r in csv_result.rows
         ]
+
+
+def test_a_row_with_too_many_fields_is_named_by_its_line(tmp_path, boundaries):
+    rows = [at(i, 0.5, 0.5) for i in range(1, 4)]
+    path = write_csv(tmp_path / "events.csv", rows, ACLED_COLUMNS)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace("Taliban", "Taliban, Haqqani", 1)  # an unquoted comma
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DistrictControlError, match=r"events.csv:3: has 16 fields, the header has 15"):
+        events_table(path, tmp_path / "t.csv", boundaries=boundaries)
+    assert not (tmp_path / "t.csv").exists()

@@ -221,7 +221,25 @@ def _read_csv(path: Path, names: list[str], suffix: str):
     convert = pa_csv.ConvertOptions(
         include_columns=names, column_types={n: pa.string() for n in names}, strings_can_be_null=False
     )
-    return pa_csv.read_csv(path, parse_options=parse, convert_options=convert)
+    try:
+        return pa_csv.read_csv(path, parse_options=parse, convert_options=convert)
+    except pa.ArrowInvalid as exc:
+        raise _csv_problem(path, parse.delimiter, exc) from exc
+
+
+def _csv_problem(path: Path, delimiter: str, exc: Exception) -> DistrictControlError:
+    """The first line whose number of fields is not the header's (the fast reader does not say which)."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh, delimiter=delimiter)
+        width = len(next(reader, []))
+        for cells in reader:
+            if len(cells) != width and any(c.strip() for c in cells):
+                return DistrictControlError(
+                    f"has {len(cells)} fields, the header has {width}; quote fields that contain commas",
+                    str(path),
+                    reader.line_num,
+                )
+    return DistrictControlError(f"cannot read the event file ({exc})", str(path))
 
 
 def _read_geo(path: Path, names: list[str], suffix: str):
