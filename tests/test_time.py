@@ -371,3 +371,26 @@ def test_popups_list_each_districts_changes_over_time(takeover_data):
     assert f"<b>Over time</b><br>Taliban: {told}</p>" in popups[retaken]
     never = next(pc for pc in popups if not any(c.pcode == pc for c in every))
     assert "Over time" not in popups[never]
+
+
+@pytest.mark.integration
+def test_summarise_has_the_date_columns_the_csv_has(kunduz_table, real_boundaries):
+    """One source for ``as_of``/``when``: the Python summary carries the columns the CLI's CSV writes."""
+    from districtcontrol.geo.summary import format_summary, summarise
+
+    summary = summarise(_load(kunduz_table, real_boundaries, "2015-10"))
+    assert set(summary["as_of"]) == {"2015-10"} and set(summary["when"]) == {"as of October 2015"}
+    rows = list(csv.DictReader(io.StringIO(format_summary(summary, "csv"))))
+    assert list(rows[0])[-2:] == ["as_of", "when"]
+    assert {(r["as_of"], r["when"]) for r in rows} == {("2015-10", "as of October 2015")}
+    assert "as_of" not in json.loads(format_summary(summary, "json"))["rows"][0]
+    assert "as_of" not in format_summary(summary, "table").splitlines()[1]
+
+
+@pytest.mark.integration
+def test_summarise_of_an_undated_table_has_no_date_columns(real_boundaries):
+    from districtcontrol.geo.summary import summarise
+
+    rows = [{"group": "taliban", "province": "Kunduz", "district": "Khanabad", "status": "captured"}]
+    summary = summarise(_load(rows, real_boundaries))
+    assert "as_of" not in summary and "when" not in summary
