@@ -448,9 +448,7 @@ SUMMER_2021 = [
 
 
 @pytest.mark.integration
-def test_a_year_without_estimates_is_a_warning_of_the_data_and_of_the_cli(
-    tmp_path, real_boundaries, population_file
-):
+def test_a_year_without_estimates_is_a_warning_of_the_data_and_of_the_cli(tmp_path, real_boundaries, population_file):
     """2021 is solar year 1400, after the last estimates: the year used is said in data.warnings and on stderr."""
     from click.testing import CliRunner
 
