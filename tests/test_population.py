@@ -412,7 +412,7 @@ def test_national_total_of_1395_equals_the_statistics_office(real_boundaries):
 
     args = ["summary", "--region", "all", "--population-year", "1395", "--format", "csv", "--boundaries"]
     result = CliRunner().invoke(main, [*args, str(real_boundaries)])
-    rows = list(csv.DictReader(io.StringIO(result.output)))
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
     country = {int(r["unit_population"]) for r in rows if r["level"] == "country"}
     assert country and all(abs(total - 27_657_145) <= 0.001 * 27_657_145 for total in country)
     assert {r["population_source"] for r in rows} == {

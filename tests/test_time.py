@@ -171,9 +171,9 @@ def test_every_output_states_the_date_it_shows(kunduz_table, real_boundaries, tm
     assert (collection["as_of"], collection["when"]) == ("2015-10-01", "as of 1 October 2015")
     table = run("summary", *common, "--as-of", "2015-10-01").output
     assert table.splitlines()[0] == "As of 1 October 2015"
-    rows = list(csv.DictReader(io.StringIO(run("summary", *common, "--format", "csv", "--as-of", "2015-10").output)))
+    rows = list(csv.DictReader(io.StringIO(run("summary", *common, "--format", "csv", "--as-of", "2015-10").stdout)))
     assert {(r["as_of"], r["when"]) for r in rows} == {("2015-10", "as of October 2015")}
-    body = json.loads(run("summary", *common, "--format", "json").output)
+    body = json.loads(run("summary", *common, "--format", "json").stdout)
     assert (body["as_of"], body["when"]) == ("2016", "events of 1 September 2015 to 2016")  # one row undated
     html = tmp_path / "k.html"
     assert run("map", "taliban", "-o", html, *common, "--as-of", "2015-09-30").exit_code == 0
@@ -262,7 +262,7 @@ def test_summary_as_of_counts_what_the_source_counts(takeover, real_boundaries, 
     iso = f"{year}-{int(month):02d}-{int(date):02d}"
     args = ["summary", "--format", "csv", "--table", table, "--legend", legend, "--date-format", US_DATES]
     result = run(*args, "--region", "all", "--no-population", "--boundaries", real_boundaries, "--as-of", iso)
-    rows = [r for r in csv.DictReader(io.StringIO(result.output)) if r["level"] == "country"]
+    rows = [r for r in csv.DictReader(io.StringIO(result.stdout)) if r["level"] == "country"]
     assert [(r["status"], int(r["districts"])) for r in rows] == [("captured", held_per_date(series)[iso])]
 
 
