@@ -45,7 +45,6 @@ from districtcontrol.geo.names._rules import (
     _is_partial,
 )
 
-
 # Cells a spreadsheet writes when a formula fails (#NAME?, #REF!, #VALUE!, #N/A, #DIV/0!, #NULL!, #NUM!).
 _SPREADSHEET_ERROR = re.compile(r"^\s*#(?:NAME\?|REF!|VALUE!|N/A|DIV/0!|NULL!|NUM!|SPILL!|CALC!|GETTING_DATA)\s*$", re.I)
 
