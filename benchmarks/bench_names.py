@@ -280,7 +280,11 @@ def gathered_corpus(path: str | Path = GATHERED) -> list[Case]:
     with open(path, encoding="utf-8", newline="") as fh:
         return [
             Case(
-                "gathered", r["province"], r["district"], r["pcode"], f"{r['source']}: {r['reason']}",
+                "gathered",
+                r["province"],
+                r["district"],
+                r["pcode"],
+                f"{r['source']}: {r['reason']}",
                 part_of=r["source"] == "part of its parent",
             )  # fmt: skip
             for r in csv.DictReader(fh)

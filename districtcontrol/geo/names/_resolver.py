@@ -46,7 +46,9 @@ from districtcontrol.geo.names._rules import (
 )
 
 # Cells a spreadsheet writes when a formula fails (#NAME?, #REF!, #VALUE!, #N/A, #DIV/0!, #NULL!, #NUM!).
-_SPREADSHEET_ERROR = re.compile(r"^\s*#(?:NAME\?|REF!|VALUE!|N/A|DIV/0!|NULL!|NUM!|SPILL!|CALC!|GETTING_DATA)\s*$", re.I)
+_SPREADSHEET_ERROR = re.compile(
+    r"^\s*#(?:NAME\?|REF!|VALUE!|N/A|DIV/0!|NULL!|NUM!|SPILL!|CALC!|GETTING_DATA)\s*$", re.I
+)
 
 
 class Resolver:
