@@ -9,6 +9,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from districtcontrol import DistrictControlError
+from districtcontrol.geo.names._alias_checks import check_aliases
 from districtcontrol.geo.names._aliases import load_aliases
 from districtcontrol.geo.names._decision import _Decision
 from districtcontrol.geo.names._editions import EditionDistrict, load_editions
@@ -88,6 +89,7 @@ class Resolver:
         self._district_aliases = self._index_district_aliases()
         self._editions = self._index_editions(load_editions() if editions is None else editions)
         self._cache: dict[tuple[str, str], Resolution] = {}
+        check_aliases(self, self._user_aliases)  # users' aliases must be ones the resolver can honour
 
     @classmethod
     def from_frame(
