@@ -154,3 +154,86 @@ def test_a_part_of_row_marks_its_parent_on_maps_and_summaries(real_boundaries):
     notes = summarise(data).attrs["notes"]
     assert any("Nad-e-Ali" in n and "Marja" in n and "part of this district" in n for n in notes)
     assert any("Marja" in d and "part of this district" in d for d in data.name_decisions)
+
+
+# -- two spellings of one table resolving to one district --------------------------------------
+
+
+def _cli(*args):
+    from click.testing import CliRunner
+
+    from districtcontrol.cli import main
+
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def _two_spellings(tmp_path, second_status="captured"):
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "group,province,district,status,date,source,note\n"
+        "taliban,Northland,Khan Abad,captured,2021-01-01,s,\n"
+        "taliban,Northland,Chahar Darah,captured,2021-01-01,s,\n"
+        f"taliban,Northland,Khanabad,{second_status},2021-02-01,s,\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+SAME_LINE = "'Khan Abad' (first on line 2) and 'Khanabad' (first on line 4) resolve to one district, Khan Abad"
+
+
+def test_validate_and_match_report_two_spellings_of_one_district_on_one_line(tmp_path, tiny_districts):
+    from helpers import tiny_boundary_file
+
+    boundaries = tiny_boundary_file(tmp_path, tiny_districts)
+    table = _two_spellings(tmp_path)
+    checked = _cli("validate", table, "--boundaries", boundaries)
+    assert checked.exit_code == 0, checked.output
+    assert [line for line in checked.stderr.splitlines() if SAME_LINE in line] != []
+    matched = _cli("match", table, "--boundaries", boundaries)
+    assert matched.exit_code == 0 and SAME_LINE in matched.stderr
+
+
+def test_two_spellings_of_one_district_and_date_with_different_statuses_are_an_error(tmp_path, tiny_districts):
+    from helpers import tiny_boundary_file
+
+    boundaries = tiny_boundary_file(tmp_path, tiny_districts)
+    table = tmp_path / "t.csv"
+    table.write_text(
+        "group,province,district,status,date,source,note\n"
+        "taliban,Northland,Khan Abad,captured,2021-01-01,s,\n"
+        "taliban,Northland,Khanabad,contested,2021-01-01,s,\n",
+        encoding="utf-8",
+    )
+    checked = _cli("validate", table, "--boundaries", boundaries)
+    assert checked.exit_code == 2
+    assert "line 2 ('Khan Abad' in 'Northland') and line 3 ('Khanabad' in 'Northland')" in checked.output
+
+
+def test_import_reports_two_spellings_of_one_district(tmp_path, tiny_districts):
+    from helpers import tiny_boundary_file
+
+    boundaries = tiny_boundary_file(tmp_path, tiny_districts)
+    source = tmp_path / "series.csv"
+    source.write_text(
+        "province,district,date,control\nNorthland,Khan Abad,2021-01-01,1\n"
+        "Northland,Chahar Darah,2021-01-01,0\nNorthland,Khanabad,2021-02-01,1\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.csv"
+    args = ["import", source, "-o", out, "--group", "taliban", "--district", "district", "--province", "province"]
+    done = _cli(
+        *args, "--date", "date", "--status", "control", "--values", "1=captured,0=none", "--boundaries", boundaries
+    )
+    assert done.exit_code == 0, done.output
+    assert SAME_LINE in done.stderr
+
+
+def test_load_control_carries_the_two_spellings_line_for_build(tmp_path, tiny_districts):
+    from helpers import tiny_boundary_file
+
+    from districtcontrol import load_control
+
+    boundaries = tiny_boundary_file(tmp_path, tiny_districts)
+    data = load_control(_two_spellings(tmp_path), boundaries, region="all", population=False)
+    assert any(SAME_LINE in w for w in data.warnings)

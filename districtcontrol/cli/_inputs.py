@@ -51,7 +51,10 @@ def match(table, aliases, boundaries, name_field, province_field, pcode_field) -
     """
     from districtcontrol._match_csv import match_csv
 
-    unresolved = match_csv(table, sys.stdout, boundaries, name_field, province_field, pcode_field, aliases)
+    notes: list[str] = []
+    unresolved = match_csv(table, sys.stdout, boundaries, name_field, province_field, pcode_field, aliases, notes)
+    for line in notes:
+        click.echo(f"  note: {line}", err=True)
     if unresolved:
         click.echo(f"{unresolved} row(s) unresolved: see the 'suggestions' column.", err=True)
         sys.exit(1)

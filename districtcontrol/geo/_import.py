@@ -35,7 +35,7 @@ from districtcontrol.data.table import (
 )
 from districtcontrol.geo._join import ResolvedRecord, _as_written, _resolution_problem, _same_place_problems
 from districtcontrol.geo.boundaries import load_boundaries
-from districtcontrol.geo.names import District, Resolution, Resolver
+from districtcontrol.geo.names import District, Resolution, Resolver, one_district_spellings
 from districtcontrol.geo.pipeline import _moved_districts, _name_decisions
 
 log = logging.getLogger(__name__)
@@ -482,4 +482,6 @@ def _names(label: str, rows: list[_Row], resolutions: dict, resolver: Resolver, 
         rows_note = f" [{count} rows]" if count > 1 else ""
         decisions += [line + rows_note for line in _name_decisions([found], resolver, label)]
         warnings += [line + rows_note for line in _moved_districts([found], resolver)]
+    firsts = sorted(first.values(), key=lambda row: row.line)
+    warnings += one_district_spellings((row.place[1], row.line, resolutions[row.place]) for row in firsts)
     return _NameReport(tuple(decisions), tuple(warnings), tuple(left_out), left_out_rows)

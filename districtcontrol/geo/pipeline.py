@@ -14,7 +14,7 @@ from districtcontrol.geo._join import ProvinceNote, ResolvedRecord, join_control
 from districtcontrol.geo._regions import region_provinces
 from districtcontrol.geo._time import holds, resolve_as_of, when_words
 from districtcontrol.geo.boundaries import BoundarySource, load_boundaries
-from districtcontrol.geo.names import Resolver
+from districtcontrol.geo.names import Resolver, one_district_spellings
 
 log = logging.getLogger(__name__)
 NO_POPULATION = "Population: not available (no estimates file); figures are districts and km² only."
@@ -128,7 +128,7 @@ def load_control(
         country["population_year"] = use.year
     in_region = country[country["province_pcode"].isin(provinces)].reset_index(drop=True)
     notes = [n for n in province_notes(resolved) if n.province_pcode in provinces and holds(n.date, day)]
-    warnings = tuple(_moved_districts(resolved, resolver))
+    warnings = tuple(_moved_districts(resolved, resolver)) + tuple(_spellings(resolved))
     decisions = tuple(_name_decisions(resolved, resolver, table_label))
     shown, when = when_words(dates, asked)
     return ControlData(
@@ -168,7 +168,13 @@ def check_names(
     )
     resolver = Resolver.from_frame(frame, alias_files=[aliases] if aliases else [])
     resolved = resolve_records(records, resolver, label)
-    return tuple(_name_decisions(resolved, resolver, label)), tuple(_moved_districts(resolved, resolver))
+    warnings = tuple(_moved_districts(resolved, resolver)) + tuple(_spellings(resolved))
+    return tuple(_name_decisions(resolved, resolver, label)), warnings
+
+
+def _spellings(resolved: list[ResolvedRecord]) -> list[str]:
+    """Different spellings of the table that resolve to one district, one line each."""
+    return one_district_spellings((r.record.district, r.record.line, r.resolution) for r in resolved)
 
 
 def _name_decisions(resolved: list[ResolvedRecord], resolver: Resolver, where: str):

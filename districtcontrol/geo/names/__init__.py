@@ -33,7 +33,7 @@ Modules: ``_normalise`` (keys), ``_records`` (districts, aliases, resolutions, i
 from __future__ import annotations
 
 from districtcontrol.geo.names._aliases import ALIAS_COLUMNS, load_aliases
-from districtcontrol.geo.names._columns import MATCH_COLUMNS, match_columns, match_rows
+from districtcontrol.geo.names._columns import MATCH_COLUMNS, match_columns, match_rows, one_district_spellings
 from districtcontrol.geo.names._normalise import clean_typography, name_words_path, normalise, phonetic_key
 from districtcontrol.geo.names._records import Alias, District, Resolution
 from districtcontrol.geo.names._resolver import Resolver
@@ -51,5 +51,6 @@ __all__ = [
     "match_rows",
     "name_words_path",
     "normalise",
+    "one_district_spellings",
     "phonetic_key",
 ]
