@@ -9,6 +9,7 @@ from typing import TextIO
 
 from districtcontrol._csv import RowReader, column_key, decode_utf8, duplicate_columns, read_limited, spreadsheet_safe
 from districtcontrol.data.table import Problem, TableError
+from districtcontrol.geo._source_shapes import shaped
 from districtcontrol.geo.boundaries import load_boundaries
 from districtcontrol.geo.names import MATCH_COLUMNS, Resolver, match_rows, one_district_spellings
 
@@ -81,11 +82,13 @@ def match_csv(
     pcode_field=None,
     aliases=None,
     notes: list[str] | None = None,
+    source=None,
 ) -> int:
     """Write the match of every row of ``table`` as CSV to ``stream``; return the number unresolved.
 
     ``notes``, when given, receives one line per district that several of the table's spellings
-    resolve to.
+    resolve to. ``source`` (a :class:`~districtcontrol.geo._source_shapes.SourceBoundaries`) gives
+    the names their province and evidence from the source's own shapes.
 
     Nothing is written unless the whole table reads. Cells that a spreadsheet would run as a
     formula (starting with = + - @) are written with a leading apostrophe.
@@ -94,10 +97,11 @@ def match_csv(
     _, frame = load_boundaries(
         boundaries, name_field=name_field, province_field=province_field, pcode_field=pcode_field
     )
-    resolver = Resolver.from_frame(frame, alias_files=[aliases] if aliases else [])
+    resolver = shaped(Resolver.from_frame(frame, alias_files=[aliases] if aliases else []), frame, source)
     province_column, district_column = _name_columns(fields)
     matched = match_rows(rows, resolver, province_column, district_column)
     if notes is not None:
+        notes += getattr(resolver, "notes", [])
         notes += one_district_spellings(
             (
                 row.get(district_column) or "",
