@@ -125,8 +125,8 @@ def load_control(
     dates = [r.date for r in records]
     asked = resolve_as_of(as_of, dates) if as_of is not None else None
     alias_files = [aliases] if isinstance(aliases, str | Path) else list(aliases or [])
-    source = source_boundaries_of(source_boundaries, source_name_field, source_province_field, source_layer)
-    resolver = shaped(Resolver.from_frame(all_districts, alias_files=alias_files), all_districts, source)
+    shapes = source_boundaries_of(source_boundaries, source_name_field, source_province_field, source_layer)
+    resolver = shaped(Resolver.from_frame(all_districts, alias_files=alias_files), all_districts, shapes)
     resolved = resolve_records(records, resolver, table_label)
     recorded = {r.resolution.province_pcode for r in resolved}
     provinces = tuple(region_provinces(region, resolver, recorded))
