@@ -51,7 +51,11 @@ CODE_BREAK = ("1388", "1387")
 
 @dataclass(frozen=True)
 class Case:
-    """One spelling to resolve and what is right: ``pcode`` (empty: it must be refused)."""
+    """One spelling to resolve and what is right: ``pcode`` (empty: it must be refused).
+
+    ``part_of``: a district that is not in the boundary file; right is ``pcode`` read by the
+    crosswalk (method ``part-of``), never the parent by its name.
+    """
 
     corpus: str
     province: str
@@ -59,6 +63,7 @@ class Case:
     pcode: str
     note: str = ""
     also_right: frozenset[str] = frozenset()
+    part_of: bool = False
 
 
 # -- population corpus -----------------------------------------------------------------------
@@ -274,7 +279,14 @@ def gathered_corpus(path: str | Path = GATHERED) -> list[Case]:
     """The committed list of spellings gathered from public sources, each with its expected P-code."""
     with open(path, encoding="utf-8", newline="") as fh:
         return [
-            Case("gathered", r["province"], r["district"], r["pcode"], f"{r['source']}: {r['reason']}")
+            Case(
+                "gathered",
+                r["province"],
+                r["district"],
+                r["pcode"],
+                f"{r['source']}: {r['reason']}",
+                part_of=r["source"] == "part of its parent",
+            )  # fmt: skip
             for r in csv.DictReader(fh)
         ]
 
@@ -298,11 +310,18 @@ class Score:
 
 
 def outcome(case: Case, res) -> str:
-    """right, refused or wrong: refusing a spelling that must be refused is right."""
+    """right, refused or wrong: refusing a spelling that must be refused is right.
+
+    A temporary district of the population table (no P-code of its own) is right refused, read as
+    a district listing its name, or read through the crosswalk as part of its parent.
+    """
     if not case.pcode:
-        return "right" if not res.resolved or res.pcode in case.also_right else "wrong"
+        placed = not res.resolved or res.pcode in case.also_right or res.method == "part-of"
+        return "right" if placed else "wrong"
     if not res.resolved:
         return "refused"
+    if case.part_of and res.method != "part-of":
+        return "wrong"
     return "right" if res.pcode == case.pcode else "wrong"
 
 

@@ -9,19 +9,20 @@ from typing import TextIO
 
 from districtcontrol._csv import RowReader, column_key, decode_utf8, duplicate_columns, read_limited, spreadsheet_safe
 from districtcontrol.data.table import Problem, TableError
+from districtcontrol.geo._source_shapes import shaped
 from districtcontrol.geo.boundaries import load_boundaries
-from districtcontrol.geo.names import MATCH_COLUMNS, Resolver, match_rows
+from districtcontrol.geo.names import MATCH_COLUMNS, Resolver, match_rows, one_district_spellings
 
 MAX_NAME_CHARS = 500
 
 
-def read_name_table(path: str | Path) -> tuple[list[str], list[dict[str, str]]]:
+def read_name_table(path: str | Path) -> tuple[list[str], list[dict[str, str]], list[int]]:
     """Read a CSV that has a 'district' column and, usually, a 'province' column.
 
     Column names are matched whatever their case and spacing (``Province``, `` District``). The
     whole file is checked before anything is returned: a ragged row, a column named twice, an
     over-long field or a quote left open raise :class:`~districtcontrol.data.TableError` listing
-    every such problem with its line.
+    every such problem with its line. Returns the fields, the rows and each row's line.
     """
     name = str(path)
     text = decode_utf8(read_limited(path), name)
@@ -29,7 +30,7 @@ def read_name_table(path: str | Path) -> tuple[list[str], list[dict[str, str]]]:
     numbered = iter(reader)
     fields = next(numbered, (1, []))[1]
     problems = _header_problems(name, fields)
-    rows = []
+    rows, lines = [], []
     for line, cells in numbered:
         if not cells:
             continue
@@ -39,10 +40,11 @@ def read_name_table(path: str | Path) -> tuple[list[str], list[dict[str, str]]]:
             continue
         problems.extend(_name_problems(name, line, fields, cells))
         rows.append(dict(zip(fields, cells)))
+        lines.append(line)
     problems += [Problem(name, p.line, None, p.message, p.suggestion) for p in reader.problems]
     if problems:
         raise TableError(sorted(problems, key=lambda p: p.line or 0))
-    return fields, rows
+    return fields, rows, lines
 
 
 def _header_problems(name: str, fields: list[str]) -> list[Problem]:
@@ -72,21 +74,48 @@ def _name_columns(fields: list[str]) -> tuple[str | None, str]:
 
 
 def match_csv(
-    table, stream: TextIO, boundaries=None, name_field=None, province_field=None, pcode_field=None, aliases=None
+    table,
+    stream: TextIO,
+    boundaries=None,
+    name_field=None,
+    province_field=None,
+    pcode_field=None,
+    aliases=None,
+    notes: list[str] | None = None,
+    source=None,
 ) -> int:
     """Write the match of every row of ``table`` as CSV to ``stream``; return the number unresolved.
+
+    ``notes``, when given, receives one line per district that several of the table's spellings
+    resolve to. ``source`` (a :class:`~districtcontrol.geo._source_shapes.SourceBoundaries`) gives
+    the names their province and evidence from the source's own shapes.
 
     Nothing is written unless the whole table reads. Cells that a spreadsheet would run as a
     formula (starting with = + - @) are written with a leading apostrophe.
     """
-    fields, rows = read_name_table(table)
+    fields, rows, lines = read_name_table(table)
     _, frame = load_boundaries(
         boundaries, name_field=name_field, province_field=province_field, pcode_field=pcode_field
     )
-    resolver = Resolver.from_frame(frame, alias_files=[aliases] if aliases else [])
-    matched = match_rows(rows, resolver, *_name_columns(fields))
+    resolver = shaped(Resolver.from_frame(frame, alias_files=[aliases] if aliases else []), frame, source)
+    province_column, district_column = _name_columns(fields)
+    matched = match_rows(rows, resolver, province_column, district_column)
+    if notes is not None:
+        notes += getattr(resolver, "notes", [])
+        notes += one_district_spellings(
+            (
+                row.get(district_column) or "",
+                line,
+                resolver.resolve(_cell(row, province_column), _cell(row, district_column)),
+            )
+            for row, line in zip(rows, lines)
+        )
     columns = fields + [c for c in MATCH_COLUMNS if c not in fields]
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow([spreadsheet_safe(c) for c in columns])
     writer.writerows([spreadsheet_safe(row.get(c, "")) for c in columns] for row in matched)
     return sum(1 for row in matched if row["method"] == "unresolved")
+
+
+def _cell(row: dict[str, str], column: str | None) -> str:
+    return (row.get(column) or "") if column is not None else ""

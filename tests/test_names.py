@@ -58,10 +58,11 @@ def test_alias_to_another_province_warns(tiny_districts):
     assert "Southland" in res.warning
 
 
-def test_exact_name_in_another_province_resolves_with_warning(tiny_districts):
+def test_exact_name_in_another_province_is_refused_naming_it(tiny_districts):
     res = resolver(tiny_districts).resolve("Southland", "Khan Abad")
-    assert (res.pcode, res.method) == ("XX0101", "other-province")
-    assert "not in Southland" in res.warning
+    assert not res.resolved and res.pcode == ""
+    assert "not a district of Southland" in res.problem and "Khan Abad (Northland, XX0101)" in res.problem
+    assert res.suggestions == ("Khan Abad (Northland, XX0101)",)
 
 
 def test_close_spelling_is_fuzzy_with_runners_up(tiny_districts):

@@ -163,10 +163,11 @@ def test_exact_name_in_another_province_beats_a_fuzzy_one_only_as_an_error(r):
     assert any(s.startswith("Kohistan (Northland") for s in res.suggestions)
 
 
-def test_name_found_only_in_another_province_resolves_with_a_warning(r):
+def test_name_found_only_in_another_province_is_refused_with_it_as_candidate(r):
     res = r.resolve("Southland", "Chahar Darah")
-    assert (res.pcode, res.method) == ("XX0102", "other-province")
-    assert "Northland" in res.warning
+    assert not res.resolved
+    assert res.suggestions == ("Chahar Darah (Northland, XX0102)",)
+    assert "Northland" in res.problem
 
 
 def test_without_province_one_fit_resolves_several_are_listed(r):

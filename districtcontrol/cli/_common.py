@@ -117,6 +117,29 @@ def boundary_options(func):
     return stack(func, options)
 
 
+def source_options(func):
+    """--source-boundaries and its fields: the source's own district file gives each name its province and evidence."""
+    options = [
+        file_option(
+            "--source-boundaries",
+            "The source's own district file (any format GDAL reads; TopoJSON is read as WGS 84): each name "
+            "of the table takes its province from the feature of that name, and the overlap of the resolved "
+            "district with its shape is the evidence. Names not in the file resolve as without it.",
+        ),
+        click.option("--source-layer", default=None, metavar="NAME", help="Layer of --source-boundaries to read."),
+        click.option(
+            "--source-name-field", default=None, metavar="FIELD", help="Field of --source-boundaries with the names."
+        ),
+        click.option(
+            "--source-province-field",
+            default=None,
+            metavar="FIELD",
+            help="Field of --source-boundaries with each name's province.",
+        ),
+    ]
+    return stack(func, options)
+
+
 def region_option(func):
     from districtcontrol.geo._regions import REGION_HELP
 

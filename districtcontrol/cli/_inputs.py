@@ -15,6 +15,7 @@ from districtcontrol.cli._common import (
     handle_errors,
     legend_option,
     main,
+    source_options,
 )
 
 
@@ -40,8 +41,9 @@ def boundaries(boundaries, name_field, province_field, pcode_field) -> None:
 @click.argument("table", type=click.Path(dir_okay=False, path_type=Path))
 @aliases_option
 @boundary_options
+@source_options
 @handle_errors
-def match(table, aliases, boundaries, name_field, province_field, pcode_field) -> None:
+def match(table, aliases, boundaries, name_field, province_field, pcode_field, **source) -> None:
     """Resolve the province and district names of any CSV to districts of the boundary file.
 
     TABLE needs a 'district' column and usually a 'province' column (any case and spacing).
@@ -50,8 +52,17 @@ def match(table, aliases, boundaries, name_field, province_field, pcode_field) -
     input row, in order. Exits 1 if any row is unresolved.
     """
     from districtcontrol._match_csv import match_csv
+    from districtcontrol.geo._source_shapes import source_boundaries
 
-    unresolved = match_csv(table, sys.stdout, boundaries, name_field, province_field, pcode_field, aliases)
+    shapes = source_boundaries(
+        *(source[f"source_{k}"] for k in ("boundaries", "name_field", "province_field", "layer"))
+    )
+    notes: list[str] = []
+    unresolved = match_csv(
+        table, sys.stdout, boundaries, name_field, province_field, pcode_field, aliases, notes, shapes
+    )
+    for line in notes:
+        click.echo(f"  note: {line}", err=True)
     if unresolved:
         click.echo(f"{unresolved} row(s) unresolved: see the 'suggestions' column.", err=True)
         sys.exit(1)
@@ -61,6 +72,7 @@ def match(table, aliases, boundaries, name_field, province_field, pcode_field) -
 @click.argument("table", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @legend_option
 @boundary_options
+@source_options
 @date_format_option
 @click.option(
     "--names/--no-names",
@@ -119,6 +131,7 @@ def validate(table, legend, aliases, names, **files) -> None:
 @click.option("--source", "source_text", default=None, help="Text of the source column (default: SOURCE.csv's name).")
 @legend_option
 @boundary_options
+@source_options
 @handle_errors
 def import_command(source, output, legend, aliases, **options) -> None:
     """Turn a long table from elsewhere into a control table: one row per status change.

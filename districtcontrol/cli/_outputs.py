@@ -20,6 +20,7 @@ from districtcontrol.cli._common import (
     main,
     population_options,
     region_option,
+    source_options,
     table_option,
 )
 
@@ -93,6 +94,7 @@ def summary(fmt, **load) -> None:
 @region_option
 @table_option
 @boundary_options
+@source_options
 @population_options
 @click.option("--format", "formats", default=_default_formats(), show_default=True, help=_formats_help())
 @click.option("--self-contained", is_flag=True, help="Inline Leaflet so the HTML opens with no network at all.")

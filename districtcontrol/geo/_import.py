@@ -36,8 +36,10 @@ from districtcontrol.data.table import (
     validate_table,
 )
 from districtcontrol.geo._join import ResolvedRecord, _as_written, _resolution_problem, _same_place_problems
+from districtcontrol.geo._source_shapes import shaped
+from districtcontrol.geo._source_shapes import source_boundaries as source_boundaries_of
 from districtcontrol.geo.boundaries import load_boundaries
-from districtcontrol.geo.names import District, Resolution, Resolver
+from districtcontrol.geo.names import District, Resolution, Resolver, one_district_spellings
 from districtcontrol.geo.pipeline import _moved_districts, _name_decisions
 
 log = logging.getLogger(__name__)
@@ -103,6 +105,10 @@ def import_table(
     name_field: str | None = None,
     province_field: str | None = None,
     pcode_field: str | None = None,
+    source_boundaries: str | Path | None = None,
+    source_layer: str | None = None,
+    source_name_field: str | None = None,
+    source_province_field: str | None = None,
 ) -> ImportResult:
     """Turn a long CSV table from elsewhere into a control table of ``group``, written to ``output``.
 
@@ -112,7 +118,7 @@ def import_table(
     status keys of ``legend``: a mapping or ``"1=controlled,0=none"``; a value that is already a
     status key needs no mapping. ``source_text`` fills the ``source`` column (default: the source
     file's name). ``aliases``, ``boundaries`` and the ``*_field`` arguments are those of
-    :func:`~districtcontrol.load_control`.
+    :func:`~districtcontrol.load_control`, and so are the ``source_*`` arguments (the source's own shapes).
 
     Raises :class:`~districtcontrol.data.TableError` (or :class:`~districtcontrol.DistrictControlError`)
     on bad input before anything is written: a missing column, an unmapped value (named with its
@@ -130,7 +136,8 @@ def import_table(
     reader = _SourceReader(label, columns, mapping, legend, date_format)
     with _no_garbage_collection():  # a million small rows, no cycles among them
         rows = reader.read()
-        resolver = _resolver(aliases, boundaries, name_field, province_field, pcode_field)
+        shapes = source_boundaries_of(source_boundaries, source_name_field, source_province_field, source_layer)
+        resolver = _resolver(aliases, (boundaries, name_field, province_field, pcode_field), shapes)
         resolutions = _resolve({row.place for row in rows}, resolver)
         timelines = _timelines(rows, resolutions)
     recorder = _Recorder(group, source_text if source_text is not None else Path(source).name, reader)
@@ -148,12 +155,13 @@ def import_table(
     return ImportResult(path, table, len(rows), names.decisions, names.warnings, names.left_out, names.left_out_rows)
 
 
-def _resolver(aliases, boundaries, name_field, province_field, pcode_field) -> Resolver:
-    """The resolver of the boundary file in use, with the user's aliases first."""
+def _resolver(aliases, files: tuple, source) -> Resolver:
+    """The resolver of the boundary file in use, with the user's aliases first (and the source's shapes)."""
+    boundaries, name_field, province_field, pcode_field = files
     _, frame = load_boundaries(
         boundaries, name_field=name_field, province_field=province_field, pcode_field=pcode_field
     )
-    return Resolver.from_frame(frame, alias_files=[aliases] if aliases else [])
+    return shaped(Resolver.from_frame(frame, alias_files=[aliases] if aliases else []), frame, source)
 
 
 def _nothing_to_write(names: _NameReport, timelines: dict) -> str:
@@ -495,4 +503,7 @@ def _names(label: str, rows: list[_Row], resolutions: dict, resolver: Resolver, 
         rows_note = f" [{count} rows]" if count > 1 else ""
         decisions += [line + rows_note for line in _name_decisions([found], resolver, label)]
         warnings += [line + rows_note for line in _moved_districts([found], resolver)]
+    firsts = sorted(first.values(), key=lambda row: row.line)
+    warnings += getattr(resolver, "notes", [])
+    warnings += one_district_spellings((row.place[1], row.line, resolutions[row.place]) for row in firsts)
     return _NameReport(tuple(decisions), tuple(warnings), tuple(left_out), left_out_rows)

@@ -148,7 +148,9 @@ def join_control(districts, resolved: list[ResolvedRecord], groups: Sequence[str
     several rows for one district, the latest dated one decides (undated rows count as
     older; among equals the later line wins); ``history`` keeps them all. With ``as_of`` (a
     day), only rows that hold on that day decide (see :mod:`districtcontrol.geo._time`);
-    history entries of later rows carry ``after_as_of: true``.
+    history entries of later rows carry ``after_as_of: true``. ``part_of`` names the districts of
+    the crosswalk that lie inside the district and that its rows name (method ``part-of``): such a
+    record concerns a part of the district, and maps and summaries say so.
     """
     by_pcode: dict[str, list[ResolvedRecord]] = {}
     for r in resolved:
@@ -162,7 +164,14 @@ def join_control(districts, resolved: list[ResolvedRecord], groups: Sequence[str
         joined[group] = [_held(statuses.get(group)) for statuses in latest]
     joined["sources"] = [_sources(rs) for rs in rows]
     joined["history"] = [[_history_entry(r, as_of) for r in rs] for rs in rows]
-    return joined[[*DISTRICT_COLUMNS, *groups, "sources", "history", "geometry"]]
+    joined["part_of"] = [_part_of(rs, as_of) for rs in rows]
+    return joined[[*DISTRICT_COLUMNS, *groups, "sources", "history", "part_of", "geometry"]]
+
+
+def _part_of(rows: list[ResolvedRecord], as_of: dt.date | None) -> str:
+    """The crosswalk districts inside this one that the deciding rows name ('Marja'): the record is of a part."""
+    named = (r.resolution.part_of for r in rows if r.resolution.part_of and holds(r.record.date, as_of))
+    return "; ".join(dict.fromkeys(named))
 
 
 def _ordered(rows: list[ResolvedRecord], order: dict[str, int]) -> list[ResolvedRecord]:
@@ -204,5 +213,6 @@ def _history_entry(r: ResolvedRecord, as_of: dt.date | None) -> dict:
         "as_written": f"{rec.district} ({rec.province})",
         "match": r.resolution.method,
         "line": rec.line,
+        **({"part_of": r.resolution.part_of} if r.resolution.part_of else {}),
         **later,
     }

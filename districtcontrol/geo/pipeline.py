@@ -12,9 +12,11 @@ from districtcontrol.data.legend import Legend, read_legend
 from districtcontrol.data.table import Record, default_table_path, read_table
 from districtcontrol.geo._join import ProvinceNote, ResolvedRecord, join_control, province_notes, resolve_records
 from districtcontrol.geo._regions import region_provinces
+from districtcontrol.geo._source_shapes import shaped
+from districtcontrol.geo._source_shapes import source_boundaries as source_boundaries_of
 from districtcontrol.geo._time import holds, resolve_as_of, when_words
 from districtcontrol.geo.boundaries import BoundarySource, load_boundaries
-from districtcontrol.geo.names import Resolver
+from districtcontrol.geo.names import Resolver, one_district_spellings
 
 log = logging.getLogger(__name__)
 NO_POPULATION = "Population: not available (no estimates file); figures are districts and km² only."
@@ -86,6 +88,10 @@ def load_control(
     population: str | Path | bool | None = None,
     population_year: int | None = None,
     as_of: str | None = None,
+    source_boundaries: str | Path | None = None,
+    source_layer: str | None = None,
+    source_name_field: str | None = None,
+    source_province_field: str | None = None,
 ) -> ControlData:
     """Read a control table and the boundaries, resolve every name and join them for a region.
 
@@ -100,7 +106,11 @@ def load_control(
     the default, the estimate year containing the table's latest date (or ``as_of``).
     ``as_of`` (``2021-08-16``, ``2021-08`` or ``2021``): each group's status in a district is
     that of its latest row dated on or before the end of that day, month or year; undated rows
-    always hold (default: the table's latest date, which counts every row). Raises
+    always hold (default: the table's latest date, which counts every row).
+    ``source_boundaries``: the source's own district file (any format GDAL reads; layer
+    ``source_layer``), whose ``source_name_field`` names and ``source_province_field`` provinces
+    give each name of the table its province, and whose shapes are the evidence of each match
+    (see :mod:`districtcontrol.geo._source_shapes`). Raises
     :class:`districtcontrol.data.TableError` listing every bad or unresolvable row, and
     :class:`districtcontrol.DistrictControlError` for an ``as_of`` the table cannot show,
     before anything is written.
@@ -115,7 +125,8 @@ def load_control(
     dates = [r.date for r in records]
     asked = resolve_as_of(as_of, dates) if as_of is not None else None
     alias_files = [aliases] if isinstance(aliases, str | Path) else list(aliases or [])
-    resolver = Resolver.from_frame(all_districts, alias_files=alias_files)
+    shapes = source_boundaries_of(source_boundaries, source_name_field, source_province_field, source_layer)
+    resolver = shaped(Resolver.from_frame(all_districts, alias_files=alias_files), all_districts, shapes)
     resolved = resolve_records(records, resolver, table_label)
     recorded = {r.resolution.province_pcode for r in resolved}
     provinces = tuple(region_provinces(region, resolver, recorded))
@@ -128,7 +139,12 @@ def load_control(
         country["population_year"] = use.year
     in_region = country[country["province_pcode"].isin(provinces)].reset_index(drop=True)
     notes = [n for n in province_notes(resolved) if n.province_pcode in provinces and holds(n.date, day)]
-    warnings = (*_moved_districts(resolved, resolver), *population_notes)
+    warnings = (
+        *getattr(resolver, "notes", ()),
+        *_moved_districts(resolved, resolver),
+        *_spellings(resolved),
+        *population_notes,
+    )
     decisions = tuple(_name_decisions(resolved, resolver, table_label))
     shown, when = when_words(dates, asked)
     return ControlData(
@@ -158,17 +174,29 @@ def check_names(
     name_field: str | None = None,
     province_field: str | None = None,
     pcode_field: str | None = None,
+    source_boundaries: str | Path | None = None,
+    source_layer: str | None = None,
+    source_name_field: str | None = None,
+    source_province_field: str | None = None,
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Resolve a table's names without joining (what ``validate`` does): (name decisions, warnings).
 
-    Raises :class:`districtcontrol.data.TableError` naming every row that does not resolve.
+    ``source_*`` are those of :func:`load_control`. Raises :class:`districtcontrol.data.TableError`
+    naming every row that does not resolve.
     """
     _, frame = load_boundaries(
         boundaries, name_field=name_field, province_field=province_field, pcode_field=pcode_field
     )
-    resolver = Resolver.from_frame(frame, alias_files=[aliases] if aliases else [])
+    source = source_boundaries_of(source_boundaries, source_name_field, source_province_field, source_layer)
+    resolver = shaped(Resolver.from_frame(frame, alias_files=[aliases] if aliases else []), frame, source)
     resolved = resolve_records(records, resolver, label)
-    return tuple(_name_decisions(resolved, resolver, label)), tuple(_moved_districts(resolved, resolver))
+    warnings = (*getattr(resolver, "notes", ()), *_moved_districts(resolved, resolver), *_spellings(resolved))
+    return tuple(_name_decisions(resolved, resolver, label)), warnings
+
+
+def _spellings(resolved: list[ResolvedRecord]) -> list[str]:
+    """Different spellings of the table that resolve to one district, one line each."""
+    return one_district_spellings((r.record.district, r.record.line, r.resolution) for r in resolved)
 
 
 def _name_decisions(resolved: list[ResolvedRecord], resolver: Resolver, where: str):

@@ -61,10 +61,22 @@ def summarise(data):
         region_name=region.get(data.region.strip().lower(), f"Region ({data.region.strip()})"),
         population_source=data.population_credit if data.population else "",
     )
-    summary.attrs["notes"] = [w for w in data.warnings if "boundary file has it in" in w]
+    summary.attrs["notes"] = [w for w in data.warnings if "boundary file has it in" in w] + _part_of_notes(data)
     as_of, when = getattr(data, "as_of", None), getattr(data, "when", "")
     summary.attrs["as_of"], summary.attrs["when"] = as_of, when
     return summary.assign(**{DATE_COLUMNS[0]: as_of, DATE_COLUMNS[1]: when}) if when else summary
+
+
+def _part_of_notes(data) -> list[str]:
+    """A caveat for every district counted whole for a record of a district inside it (the crosswalk's part-of)."""
+    if "part_of" not in data.country:
+        return []
+    rows = data.country[data.country["part_of"].fillna("").astype(bool)]
+    return [
+        f"{r.district} ({r.province}, {r.pcode}) is counted whole for a record of {r.part_of}, "
+        "a district that lies inside it and is not in the boundary file: part of this district only."
+        for r in rows.itertuples(index=False)
+    ]
 
 
 def summary_table(

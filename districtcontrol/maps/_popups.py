@@ -62,11 +62,18 @@ def popup_html(row, name: str, legend: Legend) -> str:
             continue
         parts.append(
             f"<p><b>{esc(legend.group_label(group))}: {esc(legend.status_label(entry['status']))}</b>"
-            f"{_meta(entry['date'], entry['source'], legend)}<br>{esc(entry['note'])}</p>"
+            f"{_meta(entry['date'], entry['source'], legend)}<br>{esc(entry['note'])}{_part_line(entry)}</p>"
         )
     if len(parts) == 1:
         parts.append("<p>No record in the table.</p>")
     return "".join(parts)
+
+
+def _part_line(entry: dict) -> str:
+    """The popup line of a record made of a district that lies inside this one (the crosswalk's part-of)."""
+    if not entry.get("part_of"):
+        return ""
+    return f"<br><i>Part of this district: the table names {esc(entry['part_of'])}, which lies inside it.</i>"
 
 
 def note_html(note, legend: Legend) -> str:

@@ -214,3 +214,12 @@ def legend_title(name: str, legend: Legend) -> str:
     """The heading of a map's legend box."""
     group = "All groups" if name == COMBINED else legend.group_label(name)
     return f"{group}: districts by status"
+
+
+PART_OF_DASH = "5 4"
+
+
+def part_of(row) -> str:
+    """The crosswalk districts inside this one that its records name ('' when the records are of the whole)."""
+    value = row.get("part_of") if hasattr(row, "get") else None
+    return value if isinstance(value, str) else ""

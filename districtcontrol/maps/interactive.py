@@ -149,6 +149,7 @@ def _district_layer(
     if not rows:
         return None
     fills = {esc(row["pcode"]): fill_of(row) for row in rows}
+    parts = {esc(row["pcode"]) for row in rows if _view.part_of(row)}
     properties = {
         f["id"]: f["properties"] for f in shared.topology["objects"]["districts"]["geometries"] if f["id"] in fills
     }
@@ -161,6 +162,7 @@ def _district_layer(
             "fillOpacity": look.no_record_opacity if fill == _style.NO_RECORD_COLOUR else look.fill_opacity,
             "color": look.edge,
             "weight": look.edge_weight,
+            **({"dashArray": _view.PART_OF_DASH, "weight": 2, "color": "#222222"} if feature["id"] in parts else {}),
         }
 
     population = region.data.population

@@ -177,6 +177,9 @@ def _draw_districts(ax, region: PreparedRegion, name: str) -> None:
     districts, legend = region.simplified, region.legend
     fills = [_view.fill_colour(row, name, legend) for row in region.rows]
     districts.plot(ax=ax, color=fills, edgecolor=_style.DISTRICT_EDGE, linewidth=0.3, aspect=None, zorder=1)
+    partly = districts[[bool(_view.part_of(row)) for row in region.rows]]
+    if len(partly):  # a record of a district inside this one: dashed outline, never as if all of it
+        partly.plot(ax=ax, facecolor="none", edgecolor="#222222", linewidth=1.0, linestyle="--", aspect=None, zorder=2)
     if name == _view.COMBINED:
         multi = districts[[len(_view.groups_present(row, legend)) > 1 for row in region.rows]]
         if len(multi):

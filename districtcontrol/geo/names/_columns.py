@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from districtcontrol.geo.names._normalise import clean_typography
 from districtcontrol.geo.names._records import Resolution
 
 if TYPE_CHECKING:
@@ -43,3 +45,23 @@ def match_columns(res: Resolution) -> dict[str, str]:
         "warning": res.warning or res.problem,
         "suggestions": "; ".join(res.suggestions),
     }
+
+
+def one_district_spellings(rows: Iterable[tuple[str, int, Resolution]]) -> list[str]:
+    """One line per district that several spellings of a table resolve to, naming each with its first line.
+
+    ``rows`` are (the district as written, its line, its resolution), in the table's order.
+    """
+    by_pcode: dict[str, dict[str, tuple[str, int]]] = {}
+    labels: dict[str, str] = {}
+    for written, line, res in rows:
+        if not res.resolved or not res.pcode or not written.strip():
+            continue
+        labels[res.pcode] = res.district.label
+        by_pcode.setdefault(res.pcode, {}).setdefault(clean_typography(written).casefold(), (written.strip(), line))
+    out = []
+    for pcode, spellings in by_pcode.items():
+        if len(spellings) > 1:
+            named = " and ".join(f"'{w}' (first on line {n})" for w, n in spellings.values())
+            out.append(f"{named} resolve to one district, {labels[pcode]}")
+    return out

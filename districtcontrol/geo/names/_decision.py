@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from districtcontrol.geo.names._records import (
@@ -36,7 +37,12 @@ class _Decision:
         self.texts = [query.text, *query.parts]
 
     def run(self) -> Resolution:
-        for found in (self._whole(), self._qualifier_conflict(), self._from_parts(), self._centre()):
+        whole = self._whole()
+        if whole is not None and whole.method in ("exact", "normalised"):
+            return whole
+        steps = (self._edition, lambda: whole, self._compound, self._qualifier_conflict, self._from_parts, self._centre)
+        for step in steps:
+            found = step()
             if found:
                 return found
         return self._weaker()
@@ -46,6 +52,38 @@ class _Decision:
     def _whole(self) -> Resolution | None:
         matches = self.r._strong(self.query.text, self.scope)
         return self._accept_strong(matches) if matches else None
+
+    def _edition(self) -> Resolution | None:
+        """A district that is not in the boundary file (the crosswalk): its parent, or refused when it has several."""
+        found = next((rows for text in self.texts if (rows := self.r._edition(text, self.scope))), [])
+        if not found:
+            return None
+        parents = _unique_districts(d for _, ds in found for d in ds)
+        row = found[0][0]
+        if len(parents) == 1 and all(r.kind == "part-of" for r, _ in found):
+            return _part_of(self, row, parents[0])
+        names = " and ".join(d.name for d in parents)
+        what = "a former district, split since into" if row.kind == "split" else "a district lying in"
+        problem = (
+            f"'{self.district}' is {row.district} ({row.province}), {what} {names} of the boundary file "
+            f"({row.where}: {row.evidence}): give a row for each of them it concerns"
+        )
+        labels = tuple(d.label for d in parents)
+        return Resolution(self.province, self.district, "unresolved", 100.0, suggestions=labels, problem=problem)
+
+    def _compound(self) -> Resolution | None:
+        """'X wa Y' naming two districts of the province: refused with both (one district's own name won before)."""
+        halves = _compound_halves(self.query.text)
+        found = [self.r._strong(h, self.scope) for h in halves]
+        districts = _unique_districts(m.district for ms in found for m in ms)
+        if len(halves) < 2 or not all(found) or len(districts) < 2:
+            return None
+        labels = tuple(d.label for d in districts)
+        problem = (
+            f"'{self.district}' names {len(districts)} districts, {' and '.join(d.name for d in districts)}: "
+            "give one row per district"
+        )
+        return Resolution(self.province, self.district, "unresolved", 100.0, suggestions=labels, problem=problem)
 
     def _qualifier_conflict(self) -> Resolution | None:
         """A province written in the name that is not the table's province: an error naming both."""
@@ -76,6 +114,8 @@ class _Decision:
             return None
         if named.capital is None:
             return None
+        if self.scope is None or self.from_name:
+            return self._province_or_district(named)
         return self._accept_strong([_Match(named.capital, "provincial-centre", 100.0, self.query.text)])
 
     def _accept_strong(self, matches: list[_Match]) -> Resolution:
@@ -166,11 +206,24 @@ class _Decision:
         )  # fmt: skip
 
     def _other_province(self, d: District) -> Resolution:
-        where = self.scope.name if self.scope else ""
-        warning = f"'{self.district}' is not in {where}; the only district of that name is in {d.province}"
-        return Resolution(
-            self.province, self.district, "other-province", 100.0, d, d.province, d.province_pcode, warning=warning
+        """A name found only in another province: refused, naming it (an alias with a reason accepts it)."""
+        problem = (
+            f"'{self.district}' is not a district of {self.scope.name}; the only district of that name is "
+            f"{d.label}: correct the province, or add an alias with a reason if the source means it"
         )
+        return Resolution(self.province, self.district, "unresolved", 100.0, suggestions=(d.label,), problem=problem)
+
+    def _province_or_district(self, named) -> Resolution:
+        """A bare province name without the province column saying so: its centre, or a district of that name."""
+        others = [d for d in self.r._partial(self.query.text, named) if d is not named.capital]
+        others += [d for d, _ in self.r._rank([self.query.text], named)[:2] if d is not named.capital]
+        labels = tuple(_unique([named.capital.label, *(d.label for d in others)]))
+        problem = (
+            f"'{self.district}' is the province {named.name}'s name: it may mean its centre, {named.capital.name}, "
+            "or a district named after it on older maps; give the district's name, or give the province "
+            f"{named.name} in the province column to mean its centre, or add an alias"
+        )
+        return Resolution(self.province, self.district, "unresolved", 100.0, suggestions=labels, problem=problem)
 
     def _conflict(self, elsewhere: list[District], here: list[tuple[District, float]]) -> Resolution:
         """An exact name in another province against candidates in the given one: an error naming all."""
@@ -209,6 +262,27 @@ class _Decision:
             self.province, self.district, "unresolved", best, suggestions=tuple(_unique(labels)), problem=problem,
             runner_up=runner[0], runner_up_score=runner[1],
         )  # fmt: skip
+
+
+def _part_of(decision: _Decision, row, d: District) -> Resolution:
+    """A crosswalk district inside ``d``: resolved to ``d``, with a warning that only a part of it is meant."""
+    since = f" listed since {row.since}" if row.since else ""
+    warning = (
+        f"'{decision.district}' is not in the boundary file: {row.district} ({row.province}) is a district{since} "
+        f"that lies inside {d.label}; counted as part of this district, not all of it ({row.where}: {row.evidence})"
+    )
+    return Resolution(
+        decision.province, decision.district, "part-of", 100.0, d, d.province, d.province_pcode, (), warning,
+        evidence=f"{row.where}: {row.evidence}", part_of=row.district,
+    )  # fmt: skip
+
+
+_COMPOUND = re.compile(r"\s+(?:wa|and|o|u|&)\s+|\s*-\s*(?:o|wa)\s*-\s*|\s*&\s*", re.IGNORECASE)
+
+
+def _compound_halves(text: str) -> list[str]:
+    """The pieces of 'X wa Y', 'X and Y', 'X-o-Y' or 'X & Y'."""
+    return [p for p in _COMPOUND.split(text) if p.strip()]
 
 
 def _warning(query: str, match: _Match, runner: str, runner_score: float, scope: _Province | None) -> str:

@@ -60,8 +60,10 @@ class Resolution:
     """The outcome of resolving one (province, district) pair, with the evidence for it.
 
     ``method`` is one of exact, normalised, alternative-name, dari-name, alias,
-    provincial-centre, fuzzy, phonetic, partial-name, other-province or unresolved. ``warning`` (empty for
-    exact) says in a sentence how a name was read; ``problem`` why it was not.
+    provincial-centre, part-of, fuzzy, phonetic, partial-name or unresolved. ``warning`` (empty for
+    exact) says in a sentence how a name was read; ``problem`` why it was not. ``part_of`` is the
+    crosswalk's name of a district that is not in the boundary file (method ``part-of``): the row
+    concerns that part of ``district`` only.
     """
 
     province_query: str
@@ -77,6 +79,7 @@ class Resolution:
     runner_up: str = ""
     runner_up_score: float = 0.0
     evidence: str = ""
+    part_of: str = ""
 
     @property
     def resolved(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from districtcontrol import DistrictControlError
 from districtcontrol.geo.names._alias_checks import check_aliases
 from districtcontrol.geo.names._aliases import load_aliases
 from districtcontrol.geo.names._decision import _Decision
+from districtcontrol.geo.names._editions import EditionDistrict, load_editions
 from districtcontrol.geo.names._normalise import (
     _CAMEL,
     _CONNECTORS,
@@ -45,6 +47,11 @@ from districtcontrol.geo.names._rules import (
     _is_partial,
 )
 
+# Cells a spreadsheet writes when a formula fails (#NAME?, #REF!, #VALUE!, #N/A, #DIV/0!, #NULL!, #NUM!).
+_SPREADSHEET_ERROR = re.compile(
+    r"^\s*#(?:NAME\?|REF!|VALUE!|N/A|DIV/0!|NULL!|NUM!|SPILL!|CALC!|GETTING_DATA)\s*$", re.I
+)
+
 
 class Resolver:
     """Resolve table spellings to districts of one boundary file.
@@ -52,7 +59,9 @@ class Resolver:
     Build it from the districts (see :meth:`from_frame`), then call :meth:`resolve` for a
     (province, district) pair or :meth:`resolve_province` for a province. ``aliases``
     defaults to the shipped table; ``alias_files`` are users' tables (same columns), tried
-    before it. Results are cached, so each distinct name is matched once.
+    before it. ``editions`` (default: the shipped crosswalk, see
+    :mod:`~districtcontrol.geo.names._editions`) are the districts that are not in the boundary
+    file. Results are cached, so each distinct name is matched once.
     """
 
     def __init__(
@@ -62,6 +71,7 @@ class Resolver:
         *,
         alias_files: Sequence[str | Path] = (),
         province_dari: dict[str, str] | None = None,
+        editions: Iterable[EditionDistrict] | None = None,
     ):
         self.provinces: dict[str, _Province] = {}
         for d in districts:
@@ -78,12 +88,18 @@ class Resolver:
             pcode: _Index(e for d in p.districts for e in _district_entries(d)) for pcode, p in self.provinces.items()
         }
         self._district_aliases = self._index_district_aliases()
+        self._editions = self._index_editions(load_editions() if editions is None else editions)
         self._cache: dict[tuple[str, str], Resolution] = {}
         check_aliases(self, self._user_aliases)  # users' aliases must be ones the resolver can honour
 
     @classmethod
     def from_frame(
-        cls, frame, aliases: Iterable[Alias] | None = None, *, alias_files: Sequence[str | Path] = ()
+        cls,
+        frame,
+        aliases: Iterable[Alias] | None = None,
+        *,
+        alias_files: Sequence[str | Path] = (),
+        editions: Iterable[EditionDistrict] | None = None,
     ) -> Resolver:
         """Build a resolver from a frame with columns pcode, district, province, province_pcode, alt_names.
 
@@ -99,7 +115,7 @@ class Resolver:
         province_dari = {}
         if "province_dari" in has:
             province_dari = dict(zip(frame["province_pcode"], frame["province_dari"].fillna("")))
-        return cls(districts, aliases, alias_files=alias_files, province_dari=province_dari)
+        return cls(districts, aliases, alias_files=alias_files, province_dari=province_dari, editions=editions)
 
     # -- indexes ------------------------------------------------------------------------------
 
@@ -135,6 +151,29 @@ class Resolver:
                     )
                 continue
             out.setdefault(normalise(alias.alias), []).append((alias, target))
+        return out
+
+    def _index_editions(self, rows: Iterable[EditionDistrict]) -> dict[tuple[str, str], list]:
+        """(province P-code or "", normalised spelling) -> [(crosswalk row, its parents)]; rows naming no district are skipped."""
+        by_pcode = {d.pcode: d for p in self.provinces.values() for d in p.districts}
+        out: dict[tuple[str, str], list] = {}
+        for row in rows:
+            parents = tuple(by_pcode[p] for p in row.parents if p in by_pcode)
+            prov = self._province_named(row.province)
+            if len(parents) != len(row.parents) or prov is None:
+                continue
+            for name in row.names:
+                key = normalise(name)
+                if any(e.how == "name" for e in self._by_province[prov.pcode].by_key.get(key, [])):
+                    raise DistrictControlError(
+                        f"'{name}' is a district of {prov.name} in the boundary file; remove it from the crosswalk",
+                        row.source,
+                        row.line,
+                    )
+                for where in (prov.pcode, ""):
+                    found = out.setdefault((where, key), [])
+                    if all(r is not row for r, _ in found):
+                        found.append((row, parents))
         return out
 
     def _alias_target(self, alias: Alias) -> District | None:
@@ -175,6 +214,13 @@ class Resolver:
         return self._cache[cache_key]
 
     def _resolve(self, province: str, district: str) -> Resolution:
+        for text, column in ((district, "district"), (province, "province")):
+            if _SPREADSHEET_ERROR.match(text):
+                problem = (
+                    f"the {column} cell holds the spreadsheet error '{text}', not a name: correct the formula "
+                    "in the spreadsheet and export the table again"
+                )
+                return Resolution(province, district, "unresolved", 0.0, problem=problem)
         query = self._read_query(district) if district else None
         if not province:
             if query is None:
@@ -194,7 +240,7 @@ class Resolver:
     def _read_query(self, district: str) -> _Query:
         """Split a district name into its parts, province qualifiers and provincial-centre phrase."""
         parts, provinces, centre, as_name = [], [], False, ""
-        for piece in _name_parts(district) or [district]:
+        for piece in self._centre_pieces(_name_parts(district) or [district]):
             prov = self._province_named(piece)
             if prov is not None:
                 provinces.append(prov.pcode)
@@ -210,6 +256,15 @@ class Resolver:
                 parts.append(stripped)
         parts = [p for p in _unique(parts) if p != district]
         return _Query(district, tuple(parts), tuple(_unique(provinces)), centre, as_name)
+
+    def _centre_pieces(self, pieces: list[str]) -> list[str]:
+        """'Provincial center - Mazar', 'Pul-e-Khumri - center of Baghlan': a spaced dash beside a centre phrase splits."""
+        out = []
+        for piece in pieces:
+            sub = [s.strip() for s in clean_typography(piece).split(" - ") if s.strip()]
+            centred = len(sub) > 1 and any(self._is_centre_phrase(self._strip_province(s)[0]) for s in sub)
+            out += sub if centred else [piece]
+        return out
 
     def _strip_province(self, piece: str) -> tuple[str, list[_Province]]:
         """Remove a province name written before or after a district name ('MUQUR BADGHIS')."""
@@ -233,6 +288,11 @@ class Resolver:
         return not rest or self._province_named(" ".join(rest)) is not None
 
     # -- matching primitives used by _Decision -------------------------------------------------
+
+    def _edition(self, text: str, scope: _Province | None) -> list[tuple[EditionDistrict, tuple[District, ...]]]:
+        """Crosswalk rows (districts not in the boundary file) one of whose spellings the text is."""
+        key = normalise(text)
+        return self._editions.get((scope.pcode if scope else "", key), []) if key else []
 
     def _index(self, scope: _Province | None) -> _Index:
         return self._by_province[scope.pcode] if scope else self._national

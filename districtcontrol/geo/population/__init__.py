@@ -10,9 +10,10 @@ address, verified by its sha256 on every fetch (a wrong file in the cache is nev
 
 How a row finds its district, in order, every decision recorded in a :class:`JoinReport`:
 
-1. the reviewed file ``data/population_districts.csv``: spellings the resolver does not know, and
-   districts absent from the 2018 boundaries ("temporary districts") with the district they lie
-   in, so that national and provincial totals are kept;
+1. the reviewed files: ``data/population_districts.csv`` (spellings the resolver does not know)
+   and the crosswalk ``data/districts_not_in_boundaries.csv``, shared with name resolution
+   (districts absent from the 2018 boundaries, "temporary districts", with the district they lie
+   in), so that national and provincial totals are kept;
 2. a provincial centre ("province Center (Maimana)") is the district the boundary file marks as
    the province's centre;
 3. otherwise the name through :class:`~districtcontrol.geo.names.Resolver` (province + district;

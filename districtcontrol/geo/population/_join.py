@@ -138,7 +138,7 @@ def _override_index(assignments: list[Assignment], resolver: Resolver) -> dict[t
     for a in assignments:
         prov = resolver.resolve_province(a.province)[0]
         if prov is None:
-            raise DistrictControlError(f"unknown province '{a.province}'", str(assignments_path()), a.line)
+            raise DistrictControlError(f"unknown province '{a.province}'", a.file or assignments_path().name, a.line)
         key = (prov.pcode, normalise(a.district)) + ((int(a.year), a.code) if a.year else ())
         index[key] = a
     return index
@@ -168,7 +168,7 @@ def _join_row(row, resolver: Resolver, overrides, centres, report: JoinReport) -
     key = (prov.pcode, normalise(name))
     override = overrides.get(key + (int(row.solar_year), row.district_code)) or overrides.get(key)
     if override and override.pcode not in centres["known"]:
-        why = f"{assignments_path().name} line {override.line} names {override.pcode}, not a boundary district"
+        why = f"{override.where} names {override.pcode}, not a boundary district"
         return RowOutcome(*base, population, "", "not-joined", why)
     if override:
         return RowOutcome(*base, population, override.pcode, override.kind, override.reason)
