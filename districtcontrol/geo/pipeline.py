@@ -12,7 +12,7 @@ from districtcontrol.data.legend import Legend, read_legend
 from districtcontrol.data.table import Record, default_table_path, read_table
 from districtcontrol.geo._join import ProvinceNote, ResolvedRecord, join_control, province_notes, resolve_records
 from districtcontrol.geo._regions import region_provinces
-from districtcontrol.geo._time import holds, resolve_as_of, when_words
+from districtcontrol.geo._time import holds, period, resolve_as_of, when_words
 from districtcontrol.geo.boundaries import BoundarySource, load_boundaries
 from districtcontrol.geo.names import Resolver
 
@@ -22,11 +22,17 @@ NO_POPULATION = "Population: not available (no estimates file); figures are dist
 
 @dataclass(frozen=True)
 class PopulationUse:
-    """Which population estimates a result carries: the solar year, why that year, and the credit line."""
+    """Which population estimates a result carries: the solar year, why that year, and the credit line.
+
+    ``asked``: the year was given (``population_year``), so every date uses it; ``estimates``: the
+    joined :class:`~districtcontrol.geo.population.Population`, with every year the table's dates need.
+    """
 
     year: int
     attribution: str
     why: str = ""
+    asked: bool = False
+    estimates: object = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -237,32 +243,50 @@ def _population(population, year: int | None, all_districts, records, as_of: dt.
     if found is None:
         return None
     try:
-        estimates = _estimates(found.path, all_districts, year, latest_date(records))
+        estimates = _estimates(found.path, all_districts, year, _dates_needed(records, as_of))
     except DistrictControlError as exc:
         if asked:
             raise
         log.warning("population figures are left out: they do not join to this boundary file (%s)", exc)
         return None
-    year, why = _choose_year(estimates, year, as_of or latest_date(records))
-    return estimates.by_pcode(year), PopulationUse(year, estimates.attribution(year), why)
+    chosen, why = _choose_year(estimates, year, as_of or latest_date(records))
+    use = PopulationUse(chosen, estimates.attribution(chosen), why, year is not None, estimates)
+    return estimates.by_pcode(chosen), use
 
 
-def _estimates(path, all_districts, asked: int | None, date: dt.date | None):
-    """The estimates joined for the year a map needs only (one year joins in a fraction of all sixteen)."""
+def _dates_needed(records: list[Record], as_of: dt.date | None) -> list[dt.date]:
+    """The days whose estimate year a table may need: the date shown, its latest date and the last day of each date."""
+    shown = [d for d in (as_of, latest_date(records)) if d]
+    return shown + [period(d).end for d in {r.date for r in records if r.date}]
+
+
+def _estimates(path, all_districts, asked: int | None, dates: list[dt.date]):
+    """The estimates joined for the years the table needs only (one year joins in a fraction of all sixteen)."""
     from districtcontrol.geo.population import load_population, read_population_years, solar_year
 
     years = read_population_years(path)
-    wanted = asked if asked is not None else (solar_year(date) if date else None)
-    one = wanted if wanted in years else None
+    wanted = {asked} if asked is not None else {solar_year(d) for d in dates}
+    one = wanted.pop() if len(wanted) == 1 and wanted <= set(years) else None
     return load_population(path, boundaries_frame=all_districts, year=one)
 
 
 def _choose_year(estimates, asked: int | None, date: dt.date | None) -> tuple[int, str]:
     from districtcontrol.geo.population import solar_year
 
-    years = estimates.years
     if asked is not None:
         estimates.by_pcode(asked)  # an error naming the years there are, if there is none for it
+    chosen, why = population_year_for(estimates.years, asked, date)
+    if date is not None and asked is None and chosen != solar_year(date):
+        log.warning("no population estimate for solar year %s; using %s", solar_year(date), chosen)
+    return chosen, why
+
+
+def population_year_for(years: tuple[int, ...], asked: int | None, date: dt.date | None) -> tuple[int, str]:
+    """(the estimate year a date uses, why): the year asked for; else the solar year containing the date,
+    or the nearest earlier one with estimates (the earliest when there is none before); the latest without a date."""
+    from districtcontrol.geo.population import solar_year
+
+    if asked is not None:
         return asked, "as asked"
     if date is None:
         return years[-1], "the latest estimates (the table has no dates)"
@@ -270,5 +294,4 @@ def _choose_year(estimates, asked: int | None, date: dt.date | None) -> tuple[in
     if wanted in years:
         return wanted, f"the estimate year containing {date:%B %Y}"
     chosen = max((y for y in years if y <= wanted), default=years[0])
-    log.warning("no population estimate for solar year %s; using %s", wanted, chosen)
     return chosen, f"the estimates nearest to {date:%B %Y} (none for solar year {wanted})"
