@@ -18,26 +18,8 @@ import re
 from branca.element import Element, MacroElement
 from folium.template import Template
 
+from districtcontrol.maps import _web
 from districtcontrol.maps._libraries import DISTRICT_LIBRARIES, LIBRARIES, cdn_tags
-
-SHARED_SCRIPT = """
-var NAME = (function (topology) {
-    topology.arcs = topology.arcs.map(function (arc) { return polyline.toGeoJSON(arc, PRECISION).coordinates; });
-    var object = topology.objects.districts, shapes = {};
-    topojson.feature(topology, object).features.forEach(function (f) { shapes[f.id] = f; });
-    return {
-        add: function (layer, ids) {
-            layer.addData(ids.map(function (id) { return shapes[id]; }));
-        },
-        lines: function (ids) { return ids.map(function (i) { return topology.arcs[i]; }); },
-        mesh: function (layer) {
-            layer.addData({type: "Feature", properties: {}, geometry: topojson.mesh(topology, object, function (a, b) {
-                return a === b || a.properties.p !== b.properties.p;
-            })});
-        }
-    };
-})(TOPOLOGY);
-"""
 
 
 class SharedDistricts(MacroElement):
@@ -62,11 +44,12 @@ class SharedDistricts(MacroElement):
         if self.default_js:
             names = tuple(name for name, _ in self.default_js)
             self.get_root().header.add_child(Raw(cdn_tags(names)), name="dc_district_libraries")
-        script = (
-            SHARED_SCRIPT.replace("NAME", self.get_name())
-            .replace("PRECISION", str(self.topology["decimals"]))
-            .replace("TOPOLOGY", script_json(polyline_arcs(self.topology)))
-        )
+        values = {
+            "NAME": self.get_name(),
+            "PRECISION": str(self.topology["decimals"]),
+            "TOPOLOGY": script_json(polyline_arcs(self.topology)),
+        }
+        script = "\n" + _web.fill(_web.text("shared-districts.js"), values)
         self.get_root().script.add_child(Raw(script), name=self.get_name())
 
 
@@ -120,17 +103,7 @@ def script_json(value) -> str:
 class AddShapes(MacroElement):
     """Fills its parent layer from the shared topology: the districts ``ids``, or the province mesh."""
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        {%- if this.ids is none %}
-        {{ this.shared.get_name() }}.mesh({{ this._parent.get_name() }});
-        {%- else %}
-        {{ this.shared.get_name() }}.add({{ this._parent.get_name() }}, {{ this.ids|tojson }});
-        {%- endif %}
-        {% endmacro %}
-        """
-    )
+    _template = Template(_web.text("add-shapes.js.j2"))
 
     def __init__(self, shared: SharedDistricts, ids: list[str] | None):
         super().__init__()
@@ -146,18 +119,7 @@ class Labels(MacroElement):
     reader's script shows, after each zoom, only labels clear of those placed before them.
     """
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = {{ this.labels|tojson }}.map(function (l) {
-            return L.marker([l[0], l[1]], {interactive: false, keyboard: false, dcPriority: l[4], icon: L.divIcon({
-                className: "dc-label-icon", iconSize: [0, 0], iconAnchor: [0, 0],
-                html: '<div class="dc-label ' + l[3] + '">' + l[2] + "</div>"
-            })}).addTo({{ this._parent.get_name() }});
-        });
-        {% endmacro %}
-        """
-    )
+    _template = Template(_web.text("labels.js.j2"))
 
     def __init__(self, labels: list[tuple[float, float, str, str, int]]):
         super().__init__()
