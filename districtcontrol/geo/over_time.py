@@ -23,8 +23,10 @@ def summarise_over_time(data):
 
     A DataFrame with :data:`OVER_TIME_COLUMNS`: ``as_of`` (the date, as the table writes it),
     then the columns of :func:`~districtcontrol.summarise`, then ``population_year`` (the
-    estimate year used on that date; empty without population). ``attrs["population_sources"]``
-    maps each year used to its credit line. Raises
+    estimate year used on that date; empty without population). A date on which no district
+    has a status has no rows, as in ``summary``. ``attrs``: ``dates`` (every date, in order),
+    ``population_years`` (the year of each, None without population) and ``population_sources``
+    (each year's credit line). Raises
     :class:`~districtcontrol.DistrictControlError` for a region without a timeline (fewer than
     two distinct dates, or undated rows).
     """
@@ -61,6 +63,8 @@ def summarise_over_time(data):
             sources[use.year] = use.attribution
     out = pd.concat(frames, ignore_index=True)[OVER_TIME_COLUMNS]
     out.attrs["population_sources"] = dict(sorted(sources.items()))
+    out.attrs["dates"] = [p.text for p in steps.periods]
+    out.attrs["population_years"] = [use.year if use else None for _, use in people]
     return out
 
 

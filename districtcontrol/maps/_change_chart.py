@@ -32,7 +32,7 @@ def changes_figure(region, captions=None, over_time=None):
 
     over_time = summarise_over_time(region.data) if over_time is None else over_time
     rows = over_time[over_time["level"] == "region"]
-    dates = list(dict.fromkeys(over_time["as_of"]))
+    dates = over_time.attrs.get("dates") or list(dict.fromkeys(over_time["as_of"]))
     groups = [g for g in region.legend.group_keys if (rows["group"] == g).any()]
     people = bool(over_time["population_year"].notna().any())
     fig = Figure(figsize=(12 if people else 10, 2.9 * len(groups) + 2.0))
@@ -100,13 +100,14 @@ def _district_lines(ax, rows, dates: list[str], group: str, legend) -> None:
 def _people_lines(ax, rows, region_rows, dates: list[str], group: str, legend, unit: str) -> None:
     days, last = _days(dates), _words(dates[-1])
     totals = region_rows.drop_duplicates("as_of").set_index("as_of")["unit_population"]
+    known = [d for d in dates if d in totals.index]
     for status in _statuses(rows, legend):
         people = [float(p) / 1e6 for p in _series(rows, dates, status, "population")]
         share = _series(rows, dates, status, "population_pct")
         label = f"{legend.status_label(status)} ({people[-1]:.1f} M, {share[-1]:.1f} % on {last})"
         ax.step(days, people, where="post", color=legend.status_color(status), linewidth=2, label=label)
     _panel(ax, f"{legend.group_label(group)}: people in those districts", "People (millions)")
-    total = {float(totals[d]) for d in dates if totals[d] == totals[d]}
+    total = {float(totals[d]) for d in known if totals[d] == totals[d]}
     if len(total) == 1:  # one estimate year: a share is a fixed multiple of the people
         whole = total.pop() / 1e6
         right = ax.secondary_yaxis("right", functions=(lambda m: 100 * m / whole, lambda p: p * whole / 100))
@@ -133,11 +134,11 @@ def population_words(over_time, data) -> str:
     from districtcontrol.geo._time import period
     from districtcontrol.geo.population import solar_year, solar_year_span
 
-    dates = list(dict.fromkeys(over_time["as_of"]))
-    used = over_time.drop_duplicates("as_of").set_index("as_of")["population_year"]
-    if used.isna().all():
+    dates = over_time.attrs.get("dates") or list(dict.fromkeys(over_time["as_of"]))
+    used = over_time.attrs.get("population_years") or list(over_time.drop_duplicates("as_of")["population_year"])
+    years = sorted({int(y) for y in used if y is not None and y == y})
+    if not years:
         return "No population estimates: districts only."
-    years = sorted({int(y) for y in used.dropna()})
 
     def span(y: int) -> str:
         start, end = solar_year_span(y)
