@@ -179,8 +179,8 @@ def _step_population(data, steps) -> list:
 
 
 def _year(use) -> dict:
-    """The people's estimate year of a step, as the time box says it ("people: 1398 estimates")."""
-    return {"y": f"people: {use.year} estimates"} if use is not None else {}
+    """The people's estimate year of a step, as the time box says it."""
+    return {"y": f"People: the estimates of solar year {use.year}"} if use is not None else {}
 
 
 def _extend_layers(region, layers: list, looks_per_step: list[list[int]], states: list[tuple]) -> None:

@@ -31,6 +31,8 @@ function dcReader(c) {
   if (layerBox) boxes.push(collapsible(layerBox, "Layers", "layers"));
   var tools = control(el("div", "leaflet-bar dc-tools"), "topright");
   boxes.push(tools);
+  var timeBox = box.querySelector(".dc-time");  // a timeline's control (timeline.js): never folded, always avoided
+  if (timeBox) boxes.push(timeBox);
   function applyCollapse() {
     boxes.forEach(function (b) { if (b.dcKey && !toggled[b.dcKey]) setOpen(b, !narrow()); });
   }
@@ -92,9 +94,9 @@ function dcReader(c) {
       if (!best) break;
       pad = best.pad; fitWith(pad);
     }
-    if (fills() < 0.8 && boxes.some(function (b) { return b.dcKey && !toggled[b.dcKey] && !b.classList.contains("dc-collapsed"); })) {
+    if (fills() < (narrow() ? 0.8 : 0.7) && boxes.some(function (b) { return b.dcKey && !toggled[b.dcKey] && !b.classList.contains("dc-collapsed"); })) {
       boxes.forEach(function (b) { if (b.dcKey && !toggled[b.dcKey]) setOpen(b, false); });
-      return fit();  // the open boxes leave the region too little room: fold them and fit again
+      return fit();  // the open boxes leave the region too little room (under 70 % of a wide frame): fold them and fit again
     }
     fitZoom = map.getZoom(); fitting = false; layoutLabels();
   }
