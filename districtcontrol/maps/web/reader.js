@@ -31,8 +31,7 @@ function dcReader(c) {
   if (layerBox) boxes.push(collapsible(layerBox, "Layers", "layers"));
   var tools = control(el("div", "leaflet-bar dc-tools"), "topright");
   boxes.push(tools);
-  var timeBox = box.querySelector(".dc-time");  // a timeline's control (timeline.js): never folded, always avoided
-  if (timeBox) boxes.push(timeBox);
+  box.querySelectorAll("[data-fit-avoid]").forEach(function (b) { boxes.push(b); });  // e.g. a timeline's control: never folded, always avoided
   function applyCollapse() {
     boxes.forEach(function (b) { if (b.dcKey && !toggled[b.dcKey]) setOpen(b, !narrow()); });
   }

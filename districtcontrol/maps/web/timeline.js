@@ -59,6 +59,7 @@
     var Control = L.Control.extend({options: {position: "bottomright"}, onAdd: function () { return box; }});
     var box = L.DomUtil.create("div", "dc-time");
     box.setAttribute("role", "group");
+    box.setAttribute("data-fit-avoid", "");
     box.setAttribute("aria-label", "Timeline: districts by status on each date");
     var row1 = L.DomUtil.create("div", "dc-time-row", box), row2 = L.DomUtil.create("div", "dc-time-row", box);
     var play = L.DomUtil.create("button", "dc-time-play", row1);
