@@ -146,7 +146,8 @@ def test_on_a_phone_the_control_fits_and_answers_touch(browser, takeover_map, ar
 
 PLACEHOLDER_FITS_JS = """() => { const i = document.querySelector('.dc-search input'), s = getComputedStyle(i);
     const c = document.createElement('canvas').getContext('2d'); c.font = s.fontSize + ' ' + s.fontFamily;
-    return c.measureText(i.placeholder).width <= i.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight); }"""
+    const room = i.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight) - 20;  // the clear button's room
+    return c.measureText(i.placeholder).width <= room; }"""
 COVERED_JS = """(colour) => { const t = document.querySelector('.dc-time').getBoundingClientRect();
     return Array.from(document.querySelectorAll('path.leaflet-interactive'))
       .filter(p => (p.getAttribute('fill') || '').toLowerCase() === colour.toLowerCase())
