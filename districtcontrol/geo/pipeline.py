@@ -127,14 +127,14 @@ def load_control(
     provinces = tuple(region_provinces(region, resolver, recorded))
     day = asked.end if asked else None
     country = join_control(all_districts, resolved, legend.group_keys, day)
-    people = _population(population, population_year, all_districts, records, day)
+    people, population_notes = _population(population, population_year, all_districts, records, day)
     if people is not None:
         series, use = people
         country["population"] = series.reindex(country["pcode"]).to_numpy()
         country["population_year"] = use.year
     in_region = country[country["province_pcode"].isin(provinces)].reset_index(drop=True)
     notes = [n for n in province_notes(resolved) if n.province_pcode in provinces and holds(n.date, day)]
-    warnings = tuple(_moved_districts(resolved, resolver))
+    warnings = (*_moved_districts(resolved, resolver), *population_notes)
     decisions = tuple(_name_decisions(resolved, resolver, table_label))
     shown, when = when_words(dates, asked)
     return ControlData(
@@ -228,30 +228,36 @@ def _first_day(text: str) -> dt.date:
 
 
 def _population(population, year: int | None, all_districts, records, as_of: dt.date | None = None):
-    """(people per P-code, PopulationUse) or None when population is off or unavailable.
+    """((people per P-code, PopulationUse) or None when population is off or unavailable, warnings).
 
     Estimates asked for by path must join; found by themselves (environment, cache, download)
-    they are left out, with a warning, when they cannot be joined to this boundary file.
+    they are left out, with a warning, when they cannot be joined to this boundary file. The
+    warnings (``ControlData.warnings``; the CLI shows them) say so, or that the year wanted has no
+    estimates and which year is used.
     """
     from districtcontrol import DistrictControlError
     from districtcontrol.geo.population import find_population
 
     if population is False:
-        return None
+        return None, ()
     asked = population not in (None, True)
     found = find_population(population if asked else None)
     if found is None:
-        return None
+        return None, ()
     try:
         estimates = _estimates(found.path, all_districts, year, _dates_needed(records, as_of))
     except DistrictControlError as exc:
         if asked:
             raise
-        log.warning("population figures are left out: they do not join to this boundary file (%s)", exc)
-        return None
-    chosen, why = _choose_year(estimates, year, as_of or latest_date(records))
+        warning = f"population figures are left out: they do not join to this boundary file ({exc})"
+        log.info(warning)
+        return None, (warning,)
+    chosen, why, warning = _choose_year(estimates, year, as_of or latest_date(records))
+    notes = (warning,) if warning else ()
+    for note in notes:
+        log.info(note)
     use = PopulationUse(chosen, estimates.attribution(chosen), why, year is not None, estimates)
-    return estimates.by_pcode(chosen), use
+    return (estimates.by_pcode(chosen), use), notes
 
 
 def _dates_needed(records: list[Record], as_of: dt.date | None) -> list[dt.date]:
@@ -270,15 +276,16 @@ def _estimates(path, all_districts, asked: int | None, dates: list[dt.date]):
     return load_population(path, boundaries_frame=all_districts, year=one)
 
 
-def _choose_year(estimates, asked: int | None, date: dt.date | None) -> tuple[int, str]:
+def _choose_year(estimates, asked: int | None, date: dt.date | None) -> tuple[int, str, str]:
+    """(the year to use, why, a warning when the year wanted has no estimates)."""
     from districtcontrol.geo.population import solar_year
 
     if asked is not None:
         estimates.by_pcode(asked)  # an error naming the years there are, if there is none for it
     chosen, why = population_year_for(estimates.years, asked, date)
-    if date is not None and asked is None and chosen != solar_year(date):
-        log.warning("no population estimate for solar year %s; using %s", solar_year(date), chosen)
-    return chosen, why
+    if date is None or asked is not None or chosen == solar_year(date):
+        return chosen, why, ""
+    return chosen, why, f"no population estimate for solar year {solar_year(date)} ({date:%B %Y}); using {chosen}"
 
 
 def population_year_for(years: tuple[int, ...], asked: int | None, date: dt.date | None) -> tuple[int, str]:
