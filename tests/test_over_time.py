@@ -56,7 +56,7 @@ def takeover_people(series_files, real_boundaries):
 def _summary_rows(*args, as_of: str) -> list[dict]:
     result = run("summary", "--format", "csv", *args, "--as-of", as_of)
     assert result.exit_code == 0, result.output
-    return [{c: r.get(c, "") for c in COMPARED} for r in csv.DictReader(io.StringIO(result.output))]
+    return [{c: r.get(c, "") for c in COMPARED} for r in csv.DictReader(io.StringIO(result.stdout))]
 
 
 def _dated_rows(frame, as_of: str) -> list[dict]:
