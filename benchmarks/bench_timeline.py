@@ -39,7 +39,8 @@ def main() -> None:
     from districtcontrol.geo import load_control
     from districtcontrol.geo._time import time_steps
     from districtcontrol.maps import interactive_map, map_html, prepare_region
-    from districtcontrol.maps._time_figures import changes_figure, timeline_figure
+    from districtcontrol.maps._change_chart import changes_figure
+    from districtcontrol.maps._time_figures import timeline_figure
 
     boundaries = Path(boundary_file())
     legend_text = '[groups.taliban]\nlabel = "Taliban"\n[statuses.captured]\nlabel = "Held by the Taliban"\nrank = 3\n'

@@ -12,7 +12,8 @@ The public API, importable from here (the CLI is a thin layer over the same func
   :func:`write_comparison` (two control tables, district by district);
 * rendering: :func:`prepare_region`, :func:`interactive_map`, :func:`map_html`,
   :func:`static_map`, :func:`save_figure`, :func:`save_map`, :func:`build`;
-* data out: :func:`write_geojson`, :func:`summarise`, :func:`format_summary`.
+* data out: :func:`write_geojson`, :func:`summarise`, :func:`format_summary`,
+  :func:`summarise_over_time`.
 
 Modules and names with a leading underscore are private. Importing the package is cheap:
 geopandas, folium and matplotlib load only when used.
@@ -73,6 +74,7 @@ _PUBLIC = {
     "write_districts": "districtcontrol.geo.export",
     "summarise": "districtcontrol.geo.summary",
     "format_summary": "districtcontrol.geo.summary",
+    "summarise_over_time": "districtcontrol.geo.over_time",
     "prepare_region": "districtcontrol.maps._prepared",
     "interactive_map": "districtcontrol.maps.interactive",
     "map_html": "districtcontrol.maps.interactive",

@@ -16,12 +16,14 @@ INDEX = "index"  # index.html
 DISTRICTS = "districts"  # districts.geojson and its QGIS style districts.qml
 SUMMARY = "summary"  # summary.csv
 TIMELINE = "timeline"  # timeline.csv and the small multiples timeline.<fmt>
+TIMELINE_SUMMARY = "timeline_summary"  # timeline_summary.csv: the summary on every date
 CHANGES = "changes"  # the chart of change, changes.<fmt>
 BUILD_STEMS = {
     COMBINED: "the combined map",
     DISTRICTS: "districts.geojson and districts.qml",
     SUMMARY: "summary.csv",
     TIMELINE: "timeline.csv and the small multiples",
+    TIMELINE_SUMMARY: "timeline_summary.csv",
     CHANGES: "the chart of change",
     INDEX: "the index page",
 }

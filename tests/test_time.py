@@ -306,7 +306,8 @@ def test_build_writes_the_change_table_small_multiples_and_chart(takeover, real_
 @pytest.mark.integration
 def test_small_multiples_show_the_dates_asked_for(takeover, takeover_data):
     from districtcontrol.maps import prepare_region
-    from districtcontrol.maps._time_figures import changes_figure, panel_dates, timeline_figure
+    from districtcontrol.maps._change_chart import changes_figure
+    from districtcontrol.maps._time_figures import panel_dates, timeline_figure
 
     region = prepare_region(takeover_data)
     default = panel_dates(region)

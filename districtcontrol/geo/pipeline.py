@@ -14,7 +14,7 @@ from districtcontrol.geo._join import ProvinceNote, ResolvedRecord, join_control
 from districtcontrol.geo._regions import region_provinces
 from districtcontrol.geo._source_shapes import shaped
 from districtcontrol.geo._source_shapes import source_boundaries as source_boundaries_of
-from districtcontrol.geo._time import holds, resolve_as_of, when_words
+from districtcontrol.geo._time import holds, period, resolve_as_of, when_words
 from districtcontrol.geo.boundaries import BoundarySource, load_boundaries
 from districtcontrol.geo.names import Resolver, one_district_spellings
 
@@ -24,11 +24,17 @@ NO_POPULATION = "Population: not available (no estimates file); figures are dist
 
 @dataclass(frozen=True)
 class PopulationUse:
-    """Which population estimates a result carries: the solar year, why that year, and the credit line."""
+    """Which population estimates a result carries: the solar year, why that year, and the credit line.
+
+    ``asked``: the year was given (``population_year``), so every date uses it; ``estimates``: the
+    joined :class:`~districtcontrol.geo.population.Population`, with every year the table's dates need.
+    """
 
     year: int
     attribution: str
     why: str = ""
+    asked: bool = False
+    estimates: object = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -267,27 +273,34 @@ def _population(population, year: int | None, all_districts, records, as_of: dt.
     if found is None:
         return None, ()
     try:
-        estimates = _estimates(found.path, all_districts, year, latest_date(records))
+        estimates = _estimates(found.path, all_districts, year, _dates_needed(records, as_of))
     except DistrictControlError as exc:
         if asked:
             raise
         warning = f"population figures are left out: they do not join to this boundary file ({exc})"
         log.info(warning)
         return None, (warning,)
-    year, why, warning = _choose_year(estimates, year, as_of or latest_date(records))
+    chosen, why, warning = _choose_year(estimates, year, as_of or latest_date(records))
     notes = (warning,) if warning else ()
     for note in notes:
         log.info(note)
-    return (estimates.by_pcode(year), PopulationUse(year, estimates.attribution(year), why)), notes
+    use = PopulationUse(chosen, estimates.attribution(chosen), why, year is not None, estimates)
+    return (estimates.by_pcode(chosen), use), notes
 
 
-def _estimates(path, all_districts, asked: int | None, date: dt.date | None):
-    """The estimates joined for the year a map needs only (one year joins in a fraction of all sixteen)."""
+def _dates_needed(records: list[Record], as_of: dt.date | None) -> list[dt.date]:
+    """The days whose estimate year a table may need: the date shown, its latest date and the last day of each date."""
+    shown = [d for d in (as_of, latest_date(records)) if d]
+    return shown + [period(d).end for d in {r.date for r in records if r.date}]
+
+
+def _estimates(path, all_districts, asked: int | None, dates: list[dt.date]):
+    """The estimates joined for the years the table needs only (one year joins in a fraction of all sixteen)."""
     from districtcontrol.geo.population import load_population, read_population_years, solar_year
 
     years = read_population_years(path)
-    wanted = asked if asked is not None else (solar_year(date) if date else None)
-    one = wanted if wanted in years else None
+    wanted = {asked} if asked is not None else {solar_year(d) for d in dates}
+    one = wanted.pop() if len(wanted) == 1 and wanted <= set(years) else None
     return load_population(path, boundaries_frame=all_districts, year=one)
 
 
@@ -295,15 +308,25 @@ def _choose_year(estimates, asked: int | None, date: dt.date | None) -> tuple[in
     """(the year to use, why, a warning when the year wanted has no estimates)."""
     from districtcontrol.geo.population import solar_year
 
-    years = estimates.years
     if asked is not None:
         estimates.by_pcode(asked)  # an error naming the years there are, if there is none for it
-        return asked, "as asked", ""
+    chosen, why = population_year_for(estimates.years, asked, date)
+    if date is None or asked is not None or chosen == solar_year(date):
+        return chosen, why, ""
+    return chosen, why, f"no population estimate for solar year {solar_year(date)} ({date:%B %Y}); using {chosen}"
+
+
+def population_year_for(years: tuple[int, ...], asked: int | None, date: dt.date | None) -> tuple[int, str]:
+    """(the estimate year a date uses, why): the year asked for; else the solar year containing the date,
+    or the nearest earlier one with estimates (the earliest when there is none before); the latest without a date."""
+    from districtcontrol.geo.population import solar_year
+
+    if asked is not None:
+        return asked, "as asked"
     if date is None:
-        return years[-1], "the latest estimates (the table has no dates)", ""
+        return years[-1], "the latest estimates (the table has no dates)"
     wanted = solar_year(date)
     if wanted in years:
-        return wanted, f"the estimate year containing {date:%B %Y}", ""
+        return wanted, f"the estimate year containing {date:%B %Y}"
     chosen = max((y for y in years if y <= wanted), default=years[0])
-    warning = f"no population estimate for solar year {wanted} ({date:%B %Y}); using {chosen}"
-    return chosen, f"the estimates nearest to {date:%B %Y} (none for solar year {wanted})", warning
+    return chosen, f"the estimates nearest to {date:%B %Y} (none for solar year {wanted})"

@@ -51,14 +51,13 @@ def summarise(data):
     population = data.country["population"] if data.population else None
     if population is not None:
         population = population.set_axis(data.country["pcode"])
-    region = {"north": "Region north", "all": "Afghanistan"}
     summary = summary_table(
         data.country,
         groups=data.legend.group_keys,
         statuses=data.legend.status_keys,
         population=population,
         region_pcodes=data.provinces,
-        region_name=region.get(data.region.strip().lower(), f"Region ({data.region.strip()})"),
+        region_name=region_name(data),
         population_source=data.population_credit if data.population else "",
     )
     summary.attrs["notes"] = [w for w in data.warnings if "boundary file has it in" in w] + _part_of_notes(data)
@@ -79,6 +78,12 @@ def _part_of_notes(data) -> list[str]:
     ]
 
 
+def region_name(data) -> str:
+    """How the summary names a loaded region's row: "Region north", "Afghanistan", "Region (Kunduz, Takhar)"."""
+    named = {"north": "Region north", "all": "Afghanistan"}
+    return named.get(data.region.strip().lower(), f"Region ({data.region.strip()})")
+
+
 def summary_table(
     districts,
     *,
@@ -88,6 +93,7 @@ def summary_table(
     region_pcodes: Iterable[str] | None = None,
     region_name: str = "Region",
     population_source: str = "",
+    area_km2=None,
 ):
     """Per province of the region, the region and the country: each group's districts by status.
 
@@ -98,19 +104,23 @@ def summary_table(
     named ``region_name``. Returns a
     DataFrame with :data:`COLUMNS`; shares are percentages of the unit's districts, km² and
     (known) population. ``population_source`` is kept in ``attrs`` for :func:`format_summary`.
+    ``area_km2`` (:func:`district_areas`, aligned with ``districts``) saves computing the areas again.
     """
     import pandas as pd
 
-    frame = _district_table(districts, population)
+    frame = _district_table(districts, population, area_km2)
     region = set(region_pcodes) if region_pcodes is not None else set(frame["province_pcode"])
-    units = [
-        ("province", name, pcode, frame[frame["province_pcode"] == pcode]) for pcode, name in _provinces(frame, region)
-    ]
+    positions = {pc: [] for pc in region}
+    for i, pc in enumerate(frame["province_pcode"]):
+        if pc in positions:
+            positions[pc].append(i)
+    units = [("province", name, pcode, positions[pcode]) for pcode, name in _provinces(frame, region)]
     units += [
-        ("region", region_name, "", frame[frame["province_pcode"].isin(region)]),
-        ("country", "Country", "", frame),
+        ("region", region_name, "", sorted(i for members in positions.values() for i in members)),
+        ("country", "Country", "", list(range(len(frame)))),
     ]
-    rows = [row for unit in units for row in _unit_rows(*unit, districts, groups, statuses)]
+    table = _Districts(frame, districts, groups)
+    rows = [row for unit in units for row in _unit_rows(*unit, table, groups, statuses)]
     summary = pd.DataFrame(rows, columns=COLUMNS)
     for col in ("population", "population_unknown", "unit_population", "districts", "unit_districts"):
         summary[col] = summary[col].astype("Int64")
@@ -118,10 +128,15 @@ def summary_table(
     return summary
 
 
-def _district_table(districts, population):
+def district_areas(districts):
+    """Each district's area in km², in an equal-area projection (a numpy array in the frame's order)."""
+    return districts.geometry.to_crs(EQUAL_AREA_CRS).area.to_numpy() / 1e6
+
+
+def _district_table(districts, population, area=None):
     import pandas as pd
 
-    area = districts.geometry.to_crs(EQUAL_AREA_CRS).area.to_numpy() / 1e6
+    area = district_areas(districts) if area is None else area
     people = (
         pd.Series(population).reindex(districts["pcode"]).astype("Int64").to_numpy()
         if population is not None
@@ -139,20 +154,33 @@ def _district_table(districts, population):
     )
 
 
+class _Districts:
+    """The district table as plain arrays (a summary of every date adds up thousands of units)."""
+
+    def __init__(self, frame, districts, groups: Sequence[str]):
+        import numpy as np
+        import pandas as pd
+
+        self.area = np.asarray(frame["area"], dtype=float)
+        self.people = [None if pd.isna(v) else int(v) for v in frame["people"]]
+        self.status = {g: [v if isinstance(v, str) else None for v in districts[g]] for g in groups}
+
+
 def _provinces(frame, region: set[str]) -> list[tuple[str, str]]:
     names = frame.drop_duplicates("province_pcode").set_index("province_pcode")["province"]
     return sorted(((pc, names[pc]) for pc in region if pc in names.index), key=lambda item: item[1])
 
 
-def _unit_rows(level, name, pcode, unit, districts, groups: Sequence[str], statuses: Sequence[str]) -> list[dict]:
-    totals = _totals(unit)
+def _unit_rows(level, name, pcode, members: list[int], table: _Districts, groups, statuses) -> list[dict]:
+    totals = _totals(table, members)
     rows = []
     for group in groups:
-        status = districts.loc[unit.index, group]
-        present = [s for s in statuses if (status == s).any()]
-        present += sorted({s for s in status.dropna().unique() if s not in statuses})
+        column = table.status[group]
+        values = [column[i] for i in members]
+        seen = {v for v in values if v is not None}
+        present = [s for s in statuses if s in seen] + sorted(seen - set(statuses))
         for value in present:
-            part = _totals(unit[status == value])
+            part = _totals(table, [i for i, v in zip(members, values) if v == value])
             rows.append(
                 {
                     "level": level,
@@ -169,15 +197,15 @@ def _unit_rows(level, name, pcode, unit, districts, groups: Sequence[str], statu
     return rows
 
 
-def _totals(frame) -> dict:
+def _totals(table: _Districts, members: list[int]) -> dict:
     import pandas as pd
 
-    known = frame["people"].dropna()
+    known = [table.people[i] for i in members if table.people[i] is not None]
     return {
-        "districts": len(frame),
-        "area": float(frame["area"].sum()),
-        "people": int(known.sum()) if len(known) else pd.NA,
-        "unknown": int(frame["people"].isna().sum()),
+        "districts": len(members),
+        "area": float(table.area[members].sum()) if members else 0.0,
+        "people": sum(known) if known else pd.NA,
+        "unknown": len(members) - len(known),
     }
 
 

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from districtcontrol._files import write_text
-from districtcontrol._style import DISTRICTS, INDEX, SUMMARY, TIMELINE
+from districtcontrol._style import DISTRICTS, INDEX, SUMMARY, TIMELINE, TIMELINE_SUMMARY
 from districtcontrol.geo.export import write_geojson, write_qml
+from districtcontrol.geo.over_time import format_over_time, summarise_over_time
 from districtcontrol.geo.summary import format_summary, summarise
 from districtcontrol.maps import _view
 from districtcontrol.maps._formats import DEFAULT_BUILD_FORMATS, STATIC_FORMATS, TIME_FIGURES, map_format
@@ -33,7 +34,7 @@ def planned_outputs(data, formats: tuple[str, ...] = DEFAULT_BUILD_FORMATS, embe
     """File names ``build`` writes for a region (what ``load_control`` returns), in the order it returns them.
 
     One set of map files for the combined map and for each group with a record in the region;
-    ``timeline.csv``, ``timeline.<fmt>`` and ``changes.<fmt>`` when the region has a timeline
+    ``timeline.csv``, ``timeline_summary.csv``, ``timeline.<fmt>`` and ``changes.<fmt>`` when the region has a timeline
     (:func:`districtcontrol.geo._time.no_timeline_reason` says why not).
     """
     from districtcontrol.geo._time import no_timeline_reason
@@ -54,7 +55,7 @@ def _output_names(maps: tuple[str, ...], formats: tuple[str, ...], embed: bool, 
         names += [f"{DISTRICTS}.geojson", f"{DISTRICTS}.qml"]
     names.append(f"{SUMMARY}.csv")
     if timeline:
-        names.append(f"{TIMELINE}.csv")
+        names += [f"{TIMELINE}.csv", f"{TIMELINE_SUMMARY}.csv"]
         names += [f"{stem}.{fmt}" for stem in TIME_FIGURES for fmt in STATIC_FORMATS if fmt in formats]
     if "html" in formats:
         names.append(f"{INDEX}.html")
@@ -140,10 +141,11 @@ def build(
     (:func:`planned_outputs`); ``title``, ``subtitle`` and ``credit`` go on every map and the
     index page. ``progress`` is called with each file's final path once it is rendered.
     ``jobs`` is the number of processes rendering maps (1: this process only; 0:
-    :func:`default_jobs`). When the region has a timeline, ``timeline.csv`` lists every change
-    and ``timeline.<fmt>`` shows map ``timeline_map`` at ``dates`` (a number of dates evenly
-    spread, default 6, or the dates themselves); ``changes.<fmt>`` charts districts per status
-    over time. ``base_url`` (with ``embed``) is where the maps will be published: the snippets
+    :func:`default_jobs`). When the region has a timeline, ``timeline.csv`` lists every change,
+    ``timeline_summary.csv`` is the summary on every date (:func:`~districtcontrol.summarise_over_time`)
+    and ``timeline.<fmt>`` shows map ``timeline_map`` at ``dates`` (a number of dates spaced
+    evenly in time, default 6, or the dates themselves); ``changes.<fmt>`` charts districts and
+    people per status over time. ``base_url`` (with ``embed``) is where the maps will be published: the snippets
     then point there. Returns the written paths in the order of :func:`planned_outputs`.
     """
     from districtcontrol._files import StagedBuild
@@ -219,7 +221,8 @@ def _render(region: PreparedRegion, options: BuildOptions, jobs: int, done: Call
         if static:
             futures.append(pool.submit(_run, "warm"))  # a worker free while the labels are placed
         summary = summarise(region.data)
-        done(_tables(region, options, summary, timeline))
+        over_time = summarise_over_time(region.data) if timeline else None
+        done(_tables(region, options, summary, over_time))
         if layout is not None:
             labels = layout.result()
             futures += [pool.submit(_run, "static", name, options, labels) for name in names]
@@ -229,11 +232,11 @@ def _render(region: PreparedRegion, options: BuildOptions, jobs: int, done: Call
         from districtcontrol.maps._page import index_page
 
         chart = next((f"changes.{fmt}" for fmt in ("svg", "png") if timeline and fmt in formats), None)
-        page = index_page(region, summary, options.captions, changes=chart)
+        page = index_page(region, summary, options.captions, changes=chart, over_time=over_time)
         done([write_text(options.out / f"{INDEX}.html", page)])
 
 
-def _tables(region: PreparedRegion, options: BuildOptions, summary, timeline: bool) -> list[Path]:
+def _tables(region: PreparedRegion, options: BuildOptions, summary, over_time) -> list[Path]:
     paths = []
     data = region.data
     if "geojson" in options.formats:
@@ -241,10 +244,11 @@ def _tables(region: PreparedRegion, options: BuildOptions, summary, timeline: bo
         paths.append(write_geojson(data.districts, path, region.legend, as_of=data.as_of, when=data.when))
         paths.append(write_qml(options.out / f"{DISTRICTS}.qml", region.legend))
     paths.append(write_text(options.out / f"{SUMMARY}.csv", format_summary(summary, "csv")))
-    if timeline:
+    if over_time is not None:
         from districtcontrol.maps._time_figures import timeline_csv
 
         paths.append(write_text(options.out / f"{TIMELINE}.csv", timeline_csv(region)))
+        paths.append(write_text(options.out / f"{TIMELINE_SUMMARY}.csv", format_over_time(over_time)))
     return paths
 
 

@@ -21,8 +21,9 @@ def _environment():
     return jinja2.Environment(autoescape=True, finalize=escaped, keep_trailing_newline=True)
 
 
-def index_page(region, summary, captions=None, changes: str | None = None) -> str:
-    """The HTML of ``index.html`` for a prepared region and its summary (and the file name of its chart of change)."""
+def index_page(region, summary, captions=None, changes: str | None = None, over_time=None) -> str:
+    """The HTML of ``index.html`` for a prepared region and its summary (and the file name of its chart
+    of change, and the summary over time of :func:`districtcontrol.summarise_over_time`)."""
     from districtcontrol.maps._embed import embed_ratio
     from districtcontrol.maps.interactive import map_text
 
@@ -44,6 +45,7 @@ def index_page(region, summary, captions=None, changes: str | None = None) -> st
             records=_record_rows(region.data.records, region.legend),
             boundary_credit=region.data.boundaries.attribution,
             changes=changes,
+            dated=_dated_rows(over_time, region.legend) if over_time is not None else [],
             ratio=embed_ratio(region),
         )
     )
@@ -94,6 +96,29 @@ def _summary_rows(summary, legend) -> list[dict]:
             "population_pct": pct(r.population_pct),
         }
         for r in summary.itertuples()
+    ]
+
+
+def _dated_rows(over_time, legend) -> list[dict]:
+    """The region's figures on every date: one row per date, group and status (timeline_summary.csv has them all)."""
+    import pandas as pd
+
+    def pct(v):
+        return "" if pd.isna(v) else f"{v:.1f}"
+
+    rows = over_time[over_time["level"] == "region"]
+    return [
+        {
+            "date": r.as_of,
+            "group": legend.group_label(r.group),
+            "status": legend.status_label(r.status),
+            "districts": r.districts,
+            "districts_pct": pct(r.districts_pct),
+            "population": "" if pd.isna(r.population) else f"{int(r.population):,}",
+            "population_pct": pct(r.population_pct),
+            "year": "" if pd.isna(r.population_year) else int(r.population_year),
+        }
+        for r in rows.itertuples()
     ]
 
 

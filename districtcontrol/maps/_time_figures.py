@@ -46,9 +46,9 @@ def timeline_csv(region) -> str:
 
 
 def panel_dates(region, dates: int | Sequence[str] | None = None, option: str = "--dates") -> list:
-    """The periods the small multiples show: ``dates`` of the region's dates, evenly spread over them
-    in order (default 6, first and last included; one: the last), or the dates given, each checked
-    like ``--as-of``."""
+    """The periods the small multiples show: ``dates`` of the region's dates, spaced evenly in time
+    (default 6, first and last included; one: the last), or the dates given, each checked like
+    ``--as-of``."""
     from districtcontrol.geo._time import period, resolve_as_of
 
     periods = list(all_steps(region).periods)
@@ -66,12 +66,19 @@ def panel_dates(region, dates: int | Sequence[str] | None = None, option: str = 
 
 
 def _spread(periods: list, count: int) -> list:
-    """``count`` of the periods, evenly spread over them in order, the first and the last included."""
+    """``count`` of the periods, spaced evenly in time (the nearest date to each even step), the first
+    and the last included."""
     if count >= len(periods):
         return periods
     if count == 1:
         return [periods[-1]]
-    return [periods[round(i * (len(periods) - 1) / (count - 1))] for i in range(count)]
+    first, last = periods[0].end, periods[-1].end
+    chosen = {0, len(periods) - 1}
+    for i in range(1, count - 1):
+        target = first + (last - first) * i / (count - 1)
+        free = [k for k in range(len(periods)) if k not in chosen]
+        chosen.add(min(free, key=lambda k: (abs(periods[k].end - target), k)))
+    return [periods[k] for k in sorted(chosen)]
 
 
 def rows_as_of(region, periods: list) -> list[list[dict]]:
@@ -107,7 +114,7 @@ def timeline_figure(region, name: str = _view.COMBINED, dates: int | Sequence[st
         _plain_panel(ax, f"{p.words}: {_recorded(rows, name, region.legend)}")
     text = map_text(region, name, captions)
     fig.suptitle(text.title, fontsize=13, fontweight="bold", y=1 - 0.2 / height, **PLAIN)
-    span = f"{_view.legend_title(name, region.legend)}, {len(periods)} dates from {periods[0].words} to {periods[-1].words}"
+    span = f"{_subject(name, region.legend)}, {len(periods)} dates from {periods[0].words} to {periods[-1].words}"
     fig.text(0.5, 1 - 0.6 / height, span, ha="center", va="top", fontsize=9, color="#333333", **PLAIN)
     _shared_legend(fig, region, name, [row for rows in panels for row in rows], height)
     fig.text(0.99, 0.12 / height, text.attribution, ha="right", fontsize=6.5, color="#444444", **PLAIN)
@@ -120,9 +127,26 @@ def _panel_height(region, width: float) -> float:
 
 
 def _recorded(rows, name: str, legend) -> str:
-    counts = _view.status_counts(rows, name, legend)
-    total = sum(counts.values())
-    return f"{total} district{'s' * (total != 1)} with a status"
+    """What a panel shows, in the legend's words: "266 districts held by the Taliban", "12 districts captured, 3 contested"."""
+    counts = [(n, s) for s, n in _view.status_counts(rows, name, legend).items() if n]
+    if not counts:
+        return "no district with a record"
+    words = [f"{n} {_lower_first(legend.status_label(s))}" for n, s in counts]
+    first = counts[0][0]
+    words[0] = f"{first} district{'s' * (first != 1)} {_lower_first(legend.status_label(counts[0][1]))}"
+    return ", ".join(words)
+
+
+def _lower_first(label: str) -> str:
+    """A label inside a sentence: "Held by the Taliban" → "held by the Taliban"; "ISKP present" stays."""
+    return label[0].lower() + label[1:] if len(label) > 1 and label[1].islower() else label
+
+
+def _subject(name: str, legend) -> str:
+    """What the map shows: the legend's heading, naming the group when the legend has only one."""
+    if name == _view.COMBINED and len(legend.group_keys) == 1:
+        return _view.legend_title(legend.group_keys[0], legend)
+    return _view.legend_title(name, legend)
 
 
 def _plain_panel(ax, title: str) -> None:
@@ -159,63 +183,10 @@ def _shared_legend(fig, region, name: str, every_row: list[dict], height: float)
     )
 
 
-def changes_figure(region, captions=None):
-    """Districts per status per group over time: a step line per status, one panel per group with a status."""
-    import matplotlib.dates as mdates
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    from districtcontrol.maps.interactive import map_text
-
-    steps = all_steps(region)
-    legend = region.legend
-    days = list(steps.days)
-    pcodes = {row["pcode"] for row in region.rows}
-    groups = [g for g in legend.group_keys if any(k[1] == g and k[0] in pcodes for now in steps.statuses for k in now)]
-    fig = Figure(figsize=(10, 2.7 * len(groups) + 1.8))
-    FigureCanvasAgg(fig)
-    height = fig.get_figheight()
-    fig.subplots_adjust(left=0.08, right=0.97, top=1 - 0.95 / height, bottom=0.85 / height, hspace=0.35)
-    axes = fig.subplots(len(groups), 1, sharex=True, squeeze=False)[:, 0]
-    for ax, group in zip(axes, groups):
-        _group_lines(ax, steps, group, pcodes, legend, days)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
-    text = map_text(region, _view.COMBINED, captions)
-    fig.suptitle("Districts by status over time", fontsize=13, fontweight="bold", y=1 - 0.2 / height, **PLAIN)
-    below = " · ".join(x for x in (_region_words(region), text.subtitle) if x)
-    fig.text(0.5, 1 - 0.55 / height, below, ha="center", va="top", fontsize=8.5, color="#333333", **PLAIN)
-    fig.text(0.99, 0.12 / height, text.attribution, ha="right", fontsize=6.5, color="#444444", **PLAIN)
-    return fig
-
-
-def _group_lines(ax, steps, group: str, pcodes: set, legend, days: list) -> None:
-    for status in legend.status_keys:
-        counts = [
-            sum(1 for (pc, g), s in now.items() if g == group and s == status and pc in pcodes)
-            for now in steps.statuses
-        ]
-        if any(counts):
-            ax.step(days, counts, where="post", color=legend.status_color(status), linewidth=2,
-                    label=f"{legend.status_label(status)} ({counts[-1]} on {steps.periods[-1].words})")  # fmt: skip
-    ax.set_title(legend.group_label(group), fontsize=10, loc="left", fontweight="bold", **PLAIN)
-    ax.set_ylabel("Districts")
-    ax.set_ylim(bottom=0)
-    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(loc="upper left", fontsize=8, frameon=False)
-
-
-def _region_words(region) -> str:
-    data = region.data
-    named = {"north": "Region north", "all": "Afghanistan"}
-    count = len(region.rows)
-    listed = ", ".join(part.strip() for part in data.region.split(",") if part.strip())
-    return f"{named.get(data.region.strip().lower(), listed)} ({count} districts)"
-
-
 def write_time_outputs(region, out: Path, formats: Sequence[str], name: str, dates, captions=None) -> list[Path]:
     """timeline.<fmt> (small multiples of map ``name`` at ``dates``) and changes.<fmt>, for each format in ``formats``."""
     from districtcontrol._style import CHANGES, TIMELINE
+    from districtcontrol.maps._change_chart import changes_figure
     from districtcontrol.maps.static import save_figure
 
     paths = []

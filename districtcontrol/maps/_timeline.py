@@ -98,10 +98,22 @@ def _popups_with_changes(m, region, name: str) -> None:
                 district["properties"]["popup"] += f'<p class="dc-changes"><b>Over time</b><br>{told}</p>'
 
 
-def rows_at(region, steps, step: int) -> list[dict]:
-    """The region's district rows with each group's status as of step ``step`` of ``steps``."""
+def rows_at(region, steps, step: int, population=None) -> list[dict]:
+    """The region's district rows with each group's status as of step ``step`` of ``steps``, and with
+    ``population`` (people per P-code, e.g. that step's estimate year) when given."""
     groups = region.legend.group_keys
-    return [{**row, **{g: steps.status(step, row["pcode"], g) for g in groups}} for row in region.rows]
+    people = {} if population is None else {"population": None}
+    return [
+        {**row, **{g: steps.status(step, row["pcode"], g) for g in groups}, **_people(people, population, row["pcode"])}
+        for row in region.rows
+    ]
+
+
+def _people(empty: dict, population, pcode: str) -> dict:
+    if not empty:
+        return empty
+    value = population.get(pcode)
+    return {"population": None if value is None or value != value else int(value)}
 
 
 def timeline_payload(region, name: str, steps, layers: list) -> dict:
@@ -126,19 +138,20 @@ def timeline_payload(region, name: str, steps, layers: list) -> dict:
         return looks[key]
 
     look({**region.rows[0], **dict.fromkeys(legend.group_keys)})  # look 0: no status at all
+    people = _step_population(region.data, steps)
     per_step = []
     for k in range(len(steps.periods)):
-        rows = rows_at(region, steps, k)
+        rows = rows_at(region, steps, k, people[k][0])
         per_step.append(([look(row) for row in rows], rows))
     _extend_layers(region, layers, [step_looks for step_looks, _ in per_step], states.items)
     pcodes = [row["pcode"] for row in region.rows]
     moving = [i for i in range(len(pcodes)) if any(step_looks[i] != 0 for step_looks, _ in per_step)]
     out_steps, before = [], [0] * len(pcodes)
-    for period, (step_looks, rows) in zip(steps.periods, per_step):
+    for period, (step_looks, rows), (_, use) in zip(steps.periods, per_step, people):
         changed = [x for j, i in enumerate(moving) if step_looks[i] != before[i] for x in (j, step_looks[i])]
         shown = _view.legend_entries(rows, name, legend)
         figures = [x for colour, label, text in shown for x in (entries.add((label, swatch_css(colour))), text)]
-        out_steps.append({"w": period.words, "c": changed, "l": figures})
+        out_steps.append({"w": period.words, "c": changed, "l": figures, **_year(use)})
         before = step_looks
     return {
         "ids": [pcodes[i] for i in moving],
@@ -152,6 +165,22 @@ def timeline_payload(region, name: str, steps, layers: list) -> dict:
         "note": UNIT_NOTES[steps.unit].format(n=len(steps.periods)),
         "interval": PLAY_INTERVAL_MS,
     }
+
+
+def _step_population(data, steps) -> list:
+    """Per step: (people per P-code or None, the PopulationUse or None), each step's estimate year
+    (:func:`districtcontrol.geo.over_time.population_on`); the last step shows what the map shows."""
+    from districtcontrol.geo.over_time import population_on
+
+    per_step = population_on(data, steps.days)
+    if data.population is None:
+        return per_step
+    return [*per_step[:-1], (None, data.population)]
+
+
+def _year(use) -> dict:
+    """The people's estimate year of a step, as the time box says it."""
+    return {"y": f"People: the estimates of solar year {use.year}"} if use is not None else {}
 
 
 def _extend_layers(region, layers: list, looks_per_step: list[list[int]], states: list[tuple]) -> None:

@@ -10,6 +10,7 @@ function dcReader(c) {
     new C({position: position}).addTo(map); return node;
   }
   function narrow() { return box.clientWidth < c.narrow || box.clientHeight < c.low; }
+  function roomy() { return box.clientWidth >= 1200 && box.clientHeight >= 750; }  // a desktop: boxes stay open if the region keeps 70 %
 
   // Collapsible boxes: a button opens and closes each; collapsed at first on narrow frames.
   function collapsible(node, label, key) {
@@ -31,6 +32,7 @@ function dcReader(c) {
   if (layerBox) boxes.push(collapsible(layerBox, "Layers", "layers"));
   var tools = control(el("div", "leaflet-bar dc-tools"), "topright");
   boxes.push(tools);
+  box.querySelectorAll("[data-fit-avoid]").forEach(function (b) { boxes.push(b); });  // e.g. a timeline's control: never folded, always avoided
   function applyCollapse() {
     boxes.forEach(function (b) { if (b.dcKey && !toggled[b.dcKey]) setOpen(b, !narrow()); });
   }
@@ -92,7 +94,7 @@ function dcReader(c) {
       if (!best) break;
       pad = best.pad; fitWith(pad);
     }
-    if (fills() < 0.8 && boxes.some(function (b) { return b.dcKey && !toggled[b.dcKey] && !b.classList.contains("dc-collapsed"); })) {
+    if (fills() < (roomy() ? 0.7 : 0.8) && boxes.some(function (b) { return b.dcKey && !toggled[b.dcKey] && !b.classList.contains("dc-collapsed"); })) {
       boxes.forEach(function (b) { if (b.dcKey && !toggled[b.dcKey]) setOpen(b, false); });
       return fit();  // the open boxes leave the region too little room: fold them and fit again
     }

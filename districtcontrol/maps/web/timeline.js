@@ -50,9 +50,16 @@
         if (i < 0) { words = words.charAt(0).toUpperCase() + words.slice(1); i = text.indexOf(words); capital = i === 0; }
         if (i >= 0 && !subtitle) { subtitle = p; before = text.slice(0, i); after = text.slice(i + words.length); }
     });
+    var heading = document.querySelector(".dc-title h1"), inTitle = null;
+    if (heading) {  // the date in the title line too, for frames where the subtitle is hidden
+        inTitle = document.createElement("span");
+        inTitle.className = "dc-time-when";
+        heading.appendChild(inTitle);
+    }
     var Control = L.Control.extend({options: {position: "bottomright"}, onAdd: function () { return box; }});
     var box = L.DomUtil.create("div", "dc-time");
     box.setAttribute("role", "group");
+    box.setAttribute("data-fit-avoid", "");
     box.setAttribute("aria-label", "Timeline: districts by status on each date");
     var row1 = L.DomUtil.create("div", "dc-time-row", box), row2 = L.DomUtil.create("div", "dc-time-row", box);
     var play = L.DomUtil.create("button", "dc-time-play", row1);
@@ -63,6 +70,7 @@
     var label = L.DomUtil.create("output", "dc-time-date", row2);
     label.setAttribute("aria-live", "polite");
     L.DomUtil.create("span", "dc-time-note", row2).textContent = data.note;
+    var people = L.DomUtil.create("div", "dc-time-note dc-time-people", box);
     L.DomEvent.disableClickPropagation(box);
     L.DomEvent.disableScrollPropagation(box);
     L.DomEvent.on(box, "keydown", L.DomEvent.stopPropagation);
@@ -81,11 +89,18 @@
         rows.forEach(function (row, e) {
             if (e in figures) { setText(row, entryText(e, figures[e])); row.style.display = ""; } else { row.style.display = "none"; }
         });
-        var words = data.steps[k].w, when = "as of " + words;
+        var when = "as of " + data.steps[k].w;
         if (subtitle) { subtitle.textContent = before + (capital ? "A" + when.slice(1) : when) + after; }
+        show(k);
+    }
+    function show(k) {
+        var words = data.steps[k].w;
         slider.value = k;
         slider.setAttribute("aria-valuetext", words);
         label.textContent = words;
+        if (inTitle) { inTitle.textContent = " \u00b7 " + words; }
+        people.textContent = data.steps[k].y || "";
+        people.hidden = !data.steps[k].y;
     }
     var timer = null;
     function playing(on) {
@@ -104,8 +119,6 @@
         if (e.key === " " || e.key === "Spacebar") { e.preventDefault(); playing(!timer); }
     });
     playing(false);
-    slider.value = last;
-    slider.setAttribute("aria-valuetext", data.steps[last].w);
-    label.textContent = data.steps[last].w;
+    show(last);
     new Control().addTo(map);
 })(DATA, LAYERS, MAP);
