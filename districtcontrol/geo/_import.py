@@ -4,8 +4,9 @@ The source names its own columns (``--district``, ``--status``, ``--date`` …) 
 (a 0/1 ``control`` column, "yes"/"no", …), which ``values`` maps to statuses of the legend. Every
 name is resolved by the same :class:`~districtcontrol.geo.names.Resolver` and rules as any table;
 names read other than exactly are reported with their evidence, names that cannot be resolved
-are left out and listed. Of the rest, only the rows where a district's status changes are kept
-(per district and group, in date order; a value mapped to ``none`` clears a status), written
+are left out and listed (and kept beside the table, :mod:`districtcontrol.geo._unplaced`). Of
+the rest, each district's first observation and the rows where its status changes are kept
+(per district and group, in date order; a value mapped to ``none`` is kept as reported), written
 with the boundary file's district and province names and the P-code.
 """
 
@@ -36,6 +37,7 @@ from districtcontrol.data.table import (
     validate_table,
 )
 from districtcontrol.geo._join import ResolvedRecord, _as_written, _resolution_problem, _same_place_problems
+from districtcontrol.geo._unplaced import Unplaced, sidecar_path, unplaced_entries, unplaced_text
 from districtcontrol.geo.boundaries import load_boundaries
 from districtcontrol.geo.names import District, Resolution, Resolver
 from districtcontrol.geo.pipeline import _moved_districts, _name_decisions
@@ -53,7 +55,9 @@ class ImportResult:
     ``output`` (None when nothing was written); ``read`` counts the source's rows. ``decisions``
     has one line per distinct name read other than exactly (first line, evidence, how many rows),
     ``warnings`` what else the user should know, ``left_out`` one line per name that could not be
-    resolved (line, reason, candidates), whose ``left_out_rows`` rows are not in the table.
+    resolved (line, reason, candidates), whose ``left_out_rows`` rows are not in the table;
+    ``unplaced`` the same names with what the source said last, as written to
+    ``TABLE.unplaced.csv`` beside the output (see :mod:`districtcontrol.geo._unplaced`).
     """
 
     output: Path | None
@@ -63,6 +67,7 @@ class ImportResult:
     warnings: tuple[str, ...] = ()
     left_out: tuple[str, ...] = ()
     left_out_rows: int = 0
+    unplaced: tuple[Unplaced, ...] = ()  # the names left out, as written beside the table
 
     @property
     def complete(self) -> bool:
@@ -139,13 +144,28 @@ def import_table(
     table = tuple(_table_row(r) for r in sorted(kept, key=_output_order))
     names = _names(label, rows, resolutions, resolver, recorder)
     if not table:
-        raise DistrictControlError(_nothing_to_write(names, timelines), label)
+        raise DistrictControlError(
+            "no row's names resolved, so there is nothing to write:\n" + "\n".join(names.left_out), label
+        )
     _check_written(table, legend)
+    unplaced = unplaced_entries(rows, resolutions)
     if output is not None:
-        write_text(output, _csv_text(table))
+        _write(Path(output), table, unplaced)
     log.info("imported %s: %d rows read, %d written, %d left out", label, len(rows), len(table), names.left_out_rows)
     path = None if output is None else Path(output)
-    return ImportResult(path, table, len(rows), names.decisions, names.warnings, names.left_out, names.left_out_rows)
+    found = (names.decisions, names.warnings, names.left_out, names.left_out_rows)
+    return ImportResult(path, table, len(rows), *found, unplaced)
+
+
+def _write(output: Path, table: tuple[dict[str, str], ...], unplaced: tuple[Unplaced, ...]) -> None:
+    """The table, and beside it the names left out (an older list of them is removed when every name resolved)."""
+    beside = sidecar_path(output)
+    if unplaced:
+        write_text(beside, unplaced_text(unplaced))
+    elif beside.is_file():
+        beside.unlink()
+        log.warning("every name resolved: removed the list of names not placed of an earlier import, %s", beside)
+    write_text(output, _csv_text(table))
 
 
 def _resolver(aliases, boundaries, name_field, province_field, pcode_field) -> Resolver:
@@ -154,14 +174,6 @@ def _resolver(aliases, boundaries, name_field, province_field, pcode_field) -> R
         boundaries, name_field=name_field, province_field=province_field, pcode_field=pcode_field
     )
     return Resolver.from_frame(frame, alias_files=[aliases] if aliases else [])
-
-
-def _nothing_to_write(names: _NameReport, timelines: dict) -> str:
-    if not timelines:
-        return "no row's names resolved, so there is nothing to write:\n" + "\n".join(names.left_out)
-    return (
-        "no district ever holds a status (every value read means 'none'), so there is nothing to write; check --values"
-    )
 
 
 def parse_values(values: str | Mapping[str, str] | None, legend: Legend) -> dict[str, str]:
@@ -412,10 +424,11 @@ def _check_conflicts(label: str, timelines: dict[str, list[_Row]], resolutions: 
 
 
 def _changes(timelines: dict[str, list[_Row]]) -> list[_Row]:
-    """The rows where a district's status changes, in date order; a district starts with no status."""
+    """Each district's first observation (``none`` too: the source reports it as not held), then
+    every row where its status changes, in date order."""
     kept = []
     for timeline in timelines.values():
-        held = NONE_STATUS
+        held = None
         for row in timeline:
             if row.status != held:
                 kept.append(row)

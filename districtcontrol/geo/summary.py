@@ -30,6 +30,9 @@ COLUMNS = [
     "unit_districts",
     "unit_area_km2",
     "unit_population",
+    "country_districts_pct",
+    "country_area_pct",
+    "country_population_pct",
 ]
 CAVEAT = (
     "Population counts everyone living in a district with a record, not the people under a group's control; "
@@ -43,23 +46,28 @@ def summarise(data):
     Rows per province of the region, the region and the country, per group and status of the
     legend: districts, km² and population with their shares (see :func:`summary_table`),
     plus ``attrs["notes"]``: every row of the table counted in another province than it names,
-    and ``attrs["as_of"]``, ``attrs["when"]``: the date the statuses are as of and its wording.
+    ``attrs["as_of"]``, ``attrs["when"]``: the date the statuses are as of and its wording, and
+    ``attrs["unplaced"]``: the count of the source's names an import could not place ("" for none).
+    The region row is named by what the region is (``data.region_name``: "Afghanistan",
+    "Region north", "32 provinces").
     """
+    from districtcontrol.geo._unplaced import counted
+
     population = data.country["population"] if data.population else None
     if population is not None:
         population = population.set_axis(data.country["pcode"])
-    region = {"north": "Region north", "all": "Afghanistan"}
     summary = summary_table(
         data.country,
         groups=data.legend.group_keys,
         statuses=data.legend.status_keys,
         population=population,
         region_pcodes=data.provinces,
-        region_name=region.get(data.region.strip().lower(), f"Region ({data.region.strip()})"),
+        region_name=data.region_name or "Region",
         population_source=data.population_credit if data.population else "",
     )
     summary.attrs["notes"] = [w for w in data.warnings if "boundary file has it in" in w]
     summary.attrs["as_of"], summary.attrs["when"] = getattr(data, "as_of", None), getattr(data, "when", "")
+    summary.attrs["unplaced"] = counted(data.unplaced, [r.record.date for r in data.records])
     return summary
 
 
@@ -81,7 +89,7 @@ def summary_table(
     ``region_pcodes`` are the region's province P-codes (default: every province), the region row is
     named ``region_name``. Returns a
     DataFrame with :data:`COLUMNS`; shares are percentages of the unit's districts, km² and
-    (known) population. ``population_source`` is kept in ``attrs`` for :func:`format_summary`.
+    (known) population, and (``country_*_pct``) of the country's. ``population_source`` is kept in ``attrs`` for :func:`format_summary`.
     """
     import pandas as pd
 
@@ -94,7 +102,8 @@ def summary_table(
         ("region", region_name, "", frame[frame["province_pcode"].isin(region)]),
         ("country", "Country", "", frame),
     ]
-    rows = [row for unit in units for row in _unit_rows(*unit, districts, groups, statuses)]
+    country = _totals(frame)
+    rows = [row for unit in units for row in _unit_rows(*unit, districts, groups, statuses, country)]
     summary = pd.DataFrame(rows, columns=COLUMNS)
     for col in ("population", "population_unknown", "unit_population", "districts", "unit_districts"):
         summary[col] = summary[col].astype("Int64")
@@ -128,8 +137,11 @@ def _provinces(frame, region: set[str]) -> list[tuple[str, str]]:
     return sorted(((pc, names[pc]) for pc in region if pc in names.index), key=lambda item: item[1])
 
 
-def _unit_rows(level, name, pcode, unit, districts, groups: Sequence[str], statuses: Sequence[str]) -> list[dict]:
+def _unit_rows(level, name, pcode, unit, districts, groups: Sequence[str], statuses: Sequence[str], country: dict):
+    from districtcontrol.data.legend import NONE_STATUS
+
     totals = _totals(unit)
+    statuses = [*statuses, NONE_STATUS]
     rows = []
     for group in groups:
         status = districts.loc[unit.index, group]
@@ -137,6 +149,7 @@ def _unit_rows(level, name, pcode, unit, districts, groups: Sequence[str], statu
         present += sorted({s for s in status.dropna().unique() if s not in statuses})
         for value in present:
             part = _totals(unit[status == value])
+            of_country = _shares(part, country)
             rows.append(
                 {
                     "level": level,
@@ -148,6 +161,7 @@ def _unit_rows(level, name, pcode, unit, districts, groups: Sequence[str], statu
                     "unit_districts": totals["districts"],
                     "unit_area_km2": round(totals["area"], 1),
                     "unit_population": totals["people"],
+                    **{f"country_{k}": of_country[k] for k in ("districts_pct", "area_pct", "population_pct")},
                 }
             )
     return rows
@@ -190,7 +204,8 @@ def format_summary(summary, fmt: str = "table", *, labels: Mapping[str, str] | N
 
     ``labels`` maps group keys to display names for the table. The table and JSON name the
     population source; without population they say so. All three state the date the statuses
-    are as of (CSV: columns ``as_of`` and ``when``), when the table has dates.
+    are as of (CSV: columns ``as_of`` and ``when``), when the table has dates; the table and
+    JSON count the source's names not placed (``attrs["unplaced"]``).
     """
     source = summary.attrs.get("population_source", "")
     as_of, when = summary.attrs.get("as_of"), summary.attrs.get("when", "")
@@ -204,12 +219,15 @@ def format_summary(summary, fmt: str = "table", *, labels: Mapping[str, str] | N
         return shown.to_csv(index=False, lineterminator="\n")
     if fmt == "json":
         records = json.loads(summary.to_json(orient="records", force_ascii=False))
-        body = {"population_source": source or None, "notes": summary.attrs.get("notes", []), "rows": records}
+        notes = summary.attrs.get("notes", [])
+        unplaced = summary.attrs.get("unplaced") or None
+        body = {"population_source": source or None, "notes": notes, "unplaced": unplaced, "rows": records}
         body = {"as_of": as_of, "when": when or None, **body}
         return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
     heading = when[0].upper() + when[1:] + "\n" if when else ""
+    unplaced = summary.attrs.get("unplaced", "")
     if summary.empty:
-        return heading + "No district in this region has a record.\n"
+        return heading + "No district in this region has a record.\n" + (unplaced + ".\n" if unplaced else "")
     return heading + _table(summary, labels or {}) + "\n" + _footer(summary, source)
 
 
@@ -222,7 +240,10 @@ def _table(summary, labels: Mapping[str, str]) -> str:
         population=summary["population"].map(lambda v: "" if pd.isna(v) else f"{int(v):,}"),
         area_km2=summary["area_km2"].map(lambda v: f"{v:,.1f}"),
     )
-    shown = shown.drop(columns=["level", "unit_pcode", "unit_districts", "unit_area_km2", "unit_population"])
+    country = summary["level"] == "country"  # its own shares are the country's
+    shown["country_districts_pct"] = shown["country_districts_pct"].mask(country)
+    drop = ["level", "unit_pcode", "unit_districts", "unit_area_km2", "unit_population"]
+    shown = shown.drop(columns=[*drop, "country_area_pct", "country_population_pct"])
     shown = shown.astype(object).where(shown.notna(), "")
     renamed = {
         "districts_pct": "districts %",
@@ -230,12 +251,15 @@ def _table(summary, labels: Mapping[str, str]) -> str:
         "area_km2": "km²",
         "population_pct": "population %",
         "population_unknown": "no estimate",
+        "country_districts_pct": "of country %",
     }
     return shown.rename(columns=renamed).to_string(index=False) + "\n"
 
 
 def _footer(summary, source: str) -> str:
     lines = [*summary.attrs.get("notes", [])]
+    if summary.attrs.get("unplaced"):
+        lines.append(summary.attrs["unplaced"] + "; their rows are not in the figures above.")
     lines.append(source if source else "Population: not available (no estimates file); districts and km² only.")
     unknown = int(summary["population_unknown"].fillna(0).max()) if source else 0
     if unknown:

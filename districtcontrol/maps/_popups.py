@@ -54,10 +54,11 @@ def _meta(date, source, legend: Legend) -> str:
 
 
 def popup_html(row, name: str, legend: Legend) -> str:
-    """Click text: the table's note, date and source for each group with a record."""
+    """Click text: the table's note, date and source for each group with a record (a row saying
+    ``none`` too: "Reported: no status")."""
     parts = [f"<b>{esc(row['district'])}</b> ({esc(row['province'])})"]
     for group in map_groups(name, legend):
-        entry = latest_record(row["history"], group)
+        entry = latest_record(row["history"], group, with_none=True)
         if entry is None:
             continue
         parts.append(

@@ -39,7 +39,7 @@ def groups_without_records(data) -> tuple[str, ...]:
     return tuple(
         g
         for g in data.legend.group_keys
-        if g not in noted and not districts[g].map(lambda v: _clean(v) is not None).any()
+        if g not in noted and not districts[g].map(lambda v: isinstance(v, str) and bool(v)).any()
     )
 
 
@@ -112,8 +112,15 @@ def map_status(row, name: str, legend: Legend) -> str | None:
     """The status a district is coloured by in map ``name``.
 
     A group map shows that group's status; the combined map shows the highest-ranked status
-    any group holds there (:meth:`Legend.strongest`; the tooltip lists every group).
+    any group holds there (:meth:`Legend.strongest`; the tooltip lists every group). A
+    district whose deciding rows say ``none`` shows ``none`` (reported: no status); one no row
+    names shows None (no record).
     """
+    return legend.shown(row[group] for group in map_groups(name, legend))
+
+
+def held_status(row, name: str, legend: Legend) -> str | None:
+    """The status a group holds in a district in map ``name`` (None for ``none`` and no record)."""
     return legend.strongest(row[group] for group in map_groups(name, legend))
 
 
@@ -128,7 +135,7 @@ def _clean(value) -> str | None:
 
 def status_counts(rows, name: str, legend: Legend) -> dict[str, int]:
     """Number of districts per status in map ``name``, in the legend's order (``rows``: one dict per district)."""
-    counts = dict.fromkeys(legend.status_keys, 0)
+    counts = dict.fromkeys((*legend.status_keys, NONE_STATUS), 0)
     for row in rows:
         status = map_status(row, name, legend)
         if status:
@@ -140,9 +147,11 @@ def legend_entries(rows, name: str, legend: Legend) -> list[tuple[str, str, str]
     """(colour, label, figures) for the legend of map ``name``; statuses with no district are left out.
 
     ``figures`` reads "15 districts · 1.4 M people" (people only where population is known).
+    Districts the source reports as holding no status (``none``) have their own row, apart
+    from those with no record.
     """
     entries = []
-    for status in legend.status_keys:
+    for status in (*legend.status_keys, NONE_STATUS):
         mine = [row for row in rows if map_status(row, name, legend) == status]
         if mine:
             entries.append((legend.status_color(status), legend.status_label(status), figures(mine)))
@@ -188,8 +197,8 @@ def fill_colour(row, name: str, legend: Legend) -> str:
 
 
 def labelled(row, name: str, legend: Legend) -> bool:
-    """Whether a district gets a name label in map ``name`` (every district with a record)."""
-    return map_status(row, name, legend) is not None
+    """Whether a district gets a name label in map ``name`` (every district where a group holds a status)."""
+    return held_status(row, name, legend) is not None
 
 
 def shows_note(note, name: str) -> bool:
