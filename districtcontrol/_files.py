@@ -6,12 +6,18 @@ the output folder and moved into place in one short commit step, under a lock, s
 folder holds the complete previous build or the complete new one. A build killed while it
 renders leaves only its staging folder, which the next build removes; one killed during the
 commit step (a few renames) leaves a journal, and the next build finishes the commit.
+
+Each build records the files it wrote (name, size, modification time) in a manifest,
+``.districtcontrol-build.json``. The next build into the folder removes those of them it does
+not write itself (the map of a group the legend no longer has), unless they were changed
+since; it never removes a file it did not write.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import re
 import shutil
@@ -23,6 +29,7 @@ from districtcontrol import DistrictControlError
 
 STAGING_PREFIX = ".districtcontrol-staging-"
 JOURNAL_NAME = ".commit"
+MANIFEST_NAME = ".districtcontrol-build.json"
 
 
 def _file_mode() -> int:
@@ -127,9 +134,15 @@ class StagedBuild:
         return self.staging / name
 
     def commit(self) -> list[Path]:
-        """Move every staged file into the output folder; return their final paths in the order of ``names``."""
+        """Move every staged file into the output folder and remove the previous build's files this one
+        does not write (see the module); return the final paths in the order of ``names``."""
         present = [n for n in self.names if (self.staging / n).exists()]
-        (self.staging / JOURNAL_NAME).write_text("\n".join(present) + "\n", encoding="utf-8")
+        written = {n: _signature(self.staging / n) for n in present}
+        stale = {n: sig for n, sig in _read_manifest(self.out).items() if n not in written}
+        manifest = json.dumps({"files": written}, indent=1, sort_keys=True) + "\n"
+        (self.staging / MANIFEST_NAME).write_text(manifest, encoding="utf-8")
+        journal = {"move": [*present, MANIFEST_NAME], "remove": stale}
+        (self.staging / JOURNAL_NAME).write_text(json.dumps(journal), encoding="utf-8")
         _finish(self.staging, self.out)
         self.staging = None
         return [self.out / n for n in present]
@@ -182,14 +195,49 @@ def recover(out: Path) -> None:
 
 
 def _finish(staging: Path, out: Path) -> None:
-    names = (staging / JOURNAL_NAME).read_text(encoding="utf-8").split()
+    text = (staging / JOURNAL_NAME).read_text(encoding="utf-8")
+    journal = json.loads(text) if text.startswith("{") else {"move": text.split(), "remove": {}}
     try:
-        for name in names:
+        for name in journal["move"]:
             if (staging / name).exists():
                 os.replace(staging / name, out / name)
     except OSError as exc:
         raise _os_error(exc, out / name) from exc
+    for name, signature in journal["remove"].items():
+        _remove_if_unchanged(out, name, signature)
     shutil.rmtree(staging, ignore_errors=True)
+
+
+def _signature(path: Path) -> list[int]:
+    """What tells a file a build wrote from one changed since: its size and modification time (ns)."""
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def _read_manifest(out: Path) -> dict[str, list[int]]:
+    """The files the previous build wrote, from its manifest; nothing when there is none or it is unreadable."""
+    try:
+        files = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    if not isinstance(files, dict):
+        return {}
+    return {n: sig for n, sig in files.items() if _plain_name(n) and isinstance(sig, list)}
+
+
+def _plain_name(name: object) -> bool:
+    """A file name of the folder itself: no folder part, not hidden, not '..'."""
+    return isinstance(name, str) and bool(name) and os.path.basename(name) == name and not name.startswith(".")
+
+
+def _remove_if_unchanged(out: Path, name: str, signature: list[int]) -> None:
+    """Remove file ``name`` of an earlier build if it is still the regular file that build wrote."""
+    path = out / name
+    if not _plain_name(name) or path.is_symlink() or not path.is_file():
+        return
+    if _signature(path) == list(signature):
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def _remove_stale_temporaries(out: Path, names: Iterable[str]) -> None:

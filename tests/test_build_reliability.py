@@ -29,6 +29,13 @@ def visible(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in folder.iterdir() if not p.name.startswith(".")}
 
 
+def leftovers(folder: Path) -> list[str]:
+    """Hidden files in an output folder other than the build's manifest (what a run left behind)."""
+    from districtcontrol._files import MANIFEST_NAME
+
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".") and p.name != MANIFEST_NAME)
+
+
 def processes_writing_into(out: Path) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
@@ -84,7 +91,7 @@ def test_kill_9_at_any_moment_leaves_one_complete_build_and_no_process(tmp_path,
     assert state_of(out, references) in ("old", "new")
     subprocess.run(build_command(out, "Source new", real_boundaries), check=True, capture_output=True)
     assert state_of(out, references) == "new"
-    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []  # what the killed run left is gone
+    assert leftovers(out) == []  # what the killed run left is gone
 
 
 def test_sigterm_removes_the_staging_folder_and_keeps_the_previous_build(tmp_path, real_boundaries, references):
@@ -98,7 +105,7 @@ def test_sigterm_removes_the_staging_folder_and_keeps_the_previous_build(tmp_pat
     assert processes_writing_into(out) == []
     assert state_of(out, references) in ("old", "new")
     if state_of(out, references) == "old":
-        assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+        assert leftovers(out) == []
 
 
 def test_a_second_build_into_the_same_folder_is_refused_while_the_first_runs(tmp_path, real_boundaries):
@@ -125,7 +132,7 @@ def test_disk_full_while_rendering_keeps_the_previous_build(tmp_path, control_da
     with pytest.raises(OSError):
         build(control_data, out, ("html", "png"), subtitle="Source new")
     assert visible(out) == before
-    assert list(out.glob(".*")) == []
+    assert leftovers(out) == []
 
 
 def test_disk_full_while_writing_a_file_is_a_clear_error(tmp_path, monkeypatch):
@@ -187,7 +194,7 @@ def test_what_a_killed_build_left_is_cleaned_or_finished(tmp_path, control_data)
     (committed / ".commit").write_text("notes-from-build.html\n")
     (out / ".mine").write_text("a user's own hidden file")
     build(control_data, out, ("html",))
-    assert sorted(p.name for p in out.glob(".*")) == [".mine"]
+    assert leftovers(out) == [".mine"]
     assert (out / "notes-from-build.html").read_text() == "complete"
 
 
@@ -200,3 +207,92 @@ def test_files_get_the_permissions_the_umask_allows(tmp_path, control_data):
     finally:
         os.umask(old)
     assert {oct(p.stat().st_mode & 0o777) for p in written} == {"0o640"}
+
+
+def staged(out: Path, files: dict[str, str]) -> list[Path]:
+    """One build of ``files`` (name to text) into ``out`` through StagedBuild."""
+    from districtcontrol._files import StagedBuild
+
+    with StagedBuild(out, list(files)) as stage:
+        for name, text in files.items():
+            stage.path(name).write_text(text, encoding="utf-8")
+        return stage.commit()
+
+
+def test_a_rebuild_removes_the_previous_builds_files_it_does_not_write_and_nothing_else(tmp_path):
+    out = tmp_path / "maps"
+    out.mkdir()
+    (out / "notes.html").write_text("the user's own page", encoding="utf-8")
+    staged(out, {"combined.html": "old", "captured.html": "old", "edited.html": "old", "index.html": "old"})
+    (out / "edited.html").write_text("changed by hand since", encoding="utf-8")
+    staged(out, {"combined.html": "new", "index.html": "new"})
+    names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    assert names == ["combined.html", "edited.html", "index.html", "notes.html"]
+    assert (out / "edited.html").read_text(encoding="utf-8") == "changed by hand since"
+    assert (out / "combined.html").read_text(encoding="utf-8") == "new"
+    staged(out, {"combined.html": "newer"})  # the manifest now names only what the last build wrote
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "combined.html",
+        "edited.html",
+        "notes.html",
+    ]
+
+
+def test_a_manifest_naming_files_elsewhere_removes_nothing_outside_the_folder(tmp_path):
+    import json
+
+    from districtcontrol._files import MANIFEST_NAME
+
+    out = tmp_path / "maps"
+    out.mkdir()
+    outside = tmp_path / "precious.txt"
+    outside.write_text("keep", encoding="utf-8")
+    stat = outside.stat()
+    (out / "sub").mkdir()
+    forged = {n: [stat.st_size, stat.st_mtime_ns] for n in ("../precious.txt", str(outside), "sub", ".mine")}
+    (out / MANIFEST_NAME).write_text(json.dumps({"files": forged}), encoding="utf-8")
+    staged(out, {"combined.html": "new"})
+    assert outside.read_text(encoding="utf-8") == "keep" and (out / "sub").is_dir()
+
+
+def test_a_build_killed_while_committing_finishes_its_removals_on_the_next_run(tmp_path):
+    import json
+
+    from districtcontrol._files import JOURNAL_NAME, STAGING_PREFIX, recover
+
+    out = tmp_path / "maps"
+    out.mkdir()
+    staged(out, {"combined.html": "old", "captured.html": "old"})
+    stat = (out / "captured.html").stat()
+    staging = out / (STAGING_PREFIX + "dead")
+    staging.mkdir()
+    (staging / "combined.html").write_text("new", encoding="utf-8")
+    journal = {"move": ["combined.html"], "remove": {"captured.html": [stat.st_size, stat.st_mtime_ns]}}
+    (staging / JOURNAL_NAME).write_text(json.dumps(journal), encoding="utf-8")
+    recover(out)
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["combined.html"]
+    assert (out / "combined.html").read_text(encoding="utf-8") == "new"
+
+
+def test_rebuilding_with_a_group_gone_from_the_legend_leaves_no_map_of_it(tmp_path, real_boundaries):
+    table = tmp_path / "table.csv"
+    table.write_text(
+        "group,province,district,status\ntaliban,Kunduz,Khanabad,captured\nis,Jawzjan,Darzab,present\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "maps"
+    common = ["build", "--out", str(out), "--format", "html", "--table", str(table), "--no-population"]
+    common += ["--boundaries", str(real_boundaries), "--region", "Kunduz,Jawzjan"]
+    first = CliRunner().invoke(main, common)
+    assert first.exit_code == 0, first.stderr
+    assert (out / "is.html").is_file()
+    table.write_text("group,province,district,status\ntaliban,Kunduz,Khanabad,captured\n", encoding="utf-8")
+    second = CliRunner().invoke(main, [*common[:-2], "--region", "Kunduz"])
+    assert second.exit_code == 0, second.stderr
+    assert not (out / "is.html").exists()
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "combined.html",
+        "index.html",
+        "summary.csv",
+        "taliban.html",
+    ]

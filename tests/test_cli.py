@@ -174,6 +174,9 @@ def test_boundaries_command(real_boundaries):
 
 
 def test_build_command_writes_every_planned_file_with_progress(tmp_path, real_boundaries, control_data):
+    import json
+
+    from districtcontrol._files import MANIFEST_NAME
     from districtcontrol.maps import planned_outputs
 
     out = tmp_path / "maps"
@@ -182,7 +185,8 @@ def test_build_command_writes_every_planned_file_with_progress(tmp_path, real_bo
     )
     assert result.exit_code == 0, result.output
     planned = planned_outputs(control_data, ("html", "png"))
-    assert sorted(p.name for p in out.iterdir()) == sorted(planned)
+    assert sorted(p.name for p in out.iterdir() if p.name != MANIFEST_NAME) == sorted(planned)
+    assert sorted(json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))["files"]) == sorted(planned)
     assert f"[{len(planned)}/{len(planned)}]" in result.stderr and "index.html" in result.stderr
 
 

@@ -76,3 +76,21 @@ def test_readme_legend_example_is_a_valid_legend(tmp_path):
     assert legend.group_keys == ("taliban", "haqqani")
     assert [(s.key, s.rank) for s in legend.statuses] == [("controlled", 3), ("contested", 2), ("unconfirmed", 1)]
     assert legend.status("unconfirmed").label == "Unconfirmed claim"
+
+
+def _anchor(heading: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces as hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_every_internal_link_of_the_readme_leads_somewhere():
+    text = README.read_text(encoding="utf-8")
+    prose = re.sub(r"```.*?```", "", text, flags=re.S)
+    anchors = {_anchor(h) for h in re.findall(r"^#+ (.+)$", prose, re.M)}
+    links = re.findall(r"\]\(([^)\s]+)\)", prose)
+    assert any(link.startswith("#") for link in links)
+    broken = [link for link in links if link.startswith("#") and link[1:] not in anchors]
+    assert not broken, f"README links to sections it does not have: {broken}"
+    local = [link.split("#")[0] for link in links if not link.startswith(("#", "http://", "https://", "mailto:"))]
+    missing = [link for link in local if not (README.parent / link).exists()]
+    assert not missing, f"README links to files that do not exist: {missing}"

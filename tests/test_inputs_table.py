@@ -171,7 +171,7 @@ def test_a_date_that_reads_two_ways_is_refused(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("fmt", "needle"), [("%m/%d/%y", "two-digit year"), ("%d/%m", "four-digit year"), ("%Q", "four-digit year")]
+    ("fmt", "needle"), [("%m/%d/%y", "two-digit year"), ("%d/%m", "four-digit year"), ("%Q", "%Q is not a directive")]
 )
 def test_unusable_date_formats_are_refused(tmp_path, fmt, needle):
     with pytest.raises(DistrictControlError, match=needle):
@@ -303,3 +303,22 @@ def test_same_district_spelled_two_ways_is_a_duplicate_or_a_conflict(tmp_path, t
     assert "line 2 ('Khanabad' in 'Northland') and line 3 ('Khan Abad' in 'Northland')" in duplicate.message
     assert "Khan Abad (Northland, XX0101)" in duplicate.message
     assert conflict.line == 5 and conflict.column == "status" and "line 4" in conflict.message
+
+
+@pytest.mark.parametrize(
+    ("fmt", "first", "second", "dates"),
+    [
+        ("%Y-%W-%w", "2021-10-1", "2021-30-1", ["2021-03-08", "2021-07-26"]),
+        ("%G-W%V-%u", "2021-W10-1", "2021-W30-1", ["2021-03-08", "2021-07-26"]),
+        ("%A %d %B %Y", "Monday 08 March 2021", "Monday 26 July 2021", ["2021-03-08", "2021-07-26"]),
+        ("%Y-%j", "2021-067", "2021-207", ["2021-03-08", "2021-07-26"]),
+        ("%B %Y", "March 2021", "July 2021", ["2021-03", "2021-07"]),
+        ("%Y", "2020", "2021", ["2020", "2021"]),
+    ],
+)
+def test_dates_of_a_format_are_read_to_its_precision_so_different_dates_do_not_conflict(
+    tmp_path, fmt, first, second, dates
+):
+    table = f"group,district,status,date\ntaliban,Khanabad,captured,{first}\ntaliban,Khanabad,contested,{second}\n"
+    records = read_table(write(tmp_path, table), date_format=fmt)
+    assert [r.date for r in records] == dates

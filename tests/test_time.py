@@ -122,6 +122,11 @@ def test_history_keeps_every_row_and_marks_the_later_ones(kunduz_table, real_bou
         ("2015-08", "before the table's first date (1 September 2015): choose a date from 1 September 2015 to 2016"),
         ("2015-13", "impossible date '2015-13'"),
         ("15/10/2015", "malformed date"),
+        (
+            "2999-01-01",
+            "2999-01-01 is in the future, after the table's last date (2016): choose a date from 1 September",
+        ),
+        ("1850", "1850 is before the table's first date (1 September 2015)"),
     ],
 )
 def test_a_date_the_table_cannot_show_is_an_error_before_anything_is_written(
@@ -134,6 +139,14 @@ def test_a_date_the_table_cannot_show_is_an_error_before_anything_is_written(
     result = run("build", "--out", out, "--table", kunduz_table, "--boundaries", real_boundaries, "--as-of", as_of)
     assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
     assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.mark.integration
+def test_an_as_of_date_after_the_tables_last_one_is_shown_and_said(kunduz_table, real_boundaries, caplog):
+    with caplog.at_level("WARNING"):
+        data = _load(kunduz_table, real_boundaries, "2020-01-01")
+    assert data.as_of == "2020-01-01"
+    assert "--as-of 2020-01-01 is after the table's last date (2016)" in caplog.text
 
 
 @pytest.mark.integration

@@ -25,15 +25,13 @@ from typing import NamedTuple
 from districtcontrol import DistrictControlError
 from districtcontrol._csv import RowReader, column_key, decode_utf8, duplicate_columns, read_limited
 from districtcontrol._files import write_text
+from districtcontrol.data._dates import _check_date_format, date_problem, normalise_date
 from districtcontrol.data.legend import NONE_STATUS, Legend, read_legend
 from districtcontrol.data.table import (
     Problem,
     Record,
     TableError,
-    _check_date_format,
     _no_garbage_collection,
-    date_problem,
-    normalise_date,
     validate_table,
 )
 from districtcontrol.geo._join import ResolvedRecord, _as_written, _resolution_problem, _same_place_problems

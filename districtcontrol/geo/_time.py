@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from districtcontrol.data.legend import NONE_STATUS
+
+log = logging.getLogger(__name__)
 
 MAX_STEPS = 60  # more distinct dates than this: one step per week (or month, or year)
 STEP_UNITS = ("week", "month", "year")
@@ -80,23 +83,33 @@ def resolve_as_of(text: str, dates: Sequence[str], option: str = "--as-of") -> P
     """The period of an ``--as-of`` date, checked against the table's dates.
 
     Raises :class:`~districtcontrol.DistrictControlError` for a malformed or impossible date,
-    for a table without dates, and for a date before the table's first one.
+    for a table without dates, for a date before the table's first one and for a date in the
+    future; a date after the table's last one is logged as such (the maps show the last statuses).
     """
     from districtcontrol import DistrictControlError
-    from districtcontrol.data.table import date_problem
+    from districtcontrol.data._dates import _read_date
 
     text = str(text).strip()
-    problem = date_problem(text)
+    problem = _read_date(text, None, in_range=False)[1]
     if problem:
         raise DistrictControlError(f"{problem}: write YYYY, YYYY-MM or YYYY-MM-DD", option)
     span = table_span(dates)
     if span is None:
         raise DistrictControlError(f"the table has no dates, so there is nothing to show as of {text}", option)
     asked, (first, last) = period(text), span
+    choose = f"choose a date from {first.words} to {last.words}"
     if asked.end < first.start:
+        raise DistrictControlError(f"{text} is before the table's first date ({first.words}): {choose}", option)
+    if asked.start > dt.date.today():
         raise DistrictControlError(
-            f"{text} is before the table's first date ({first.words}): choose a date from {first.words} to {last.words}",
+            f"{text} is in the future, after the table's last date ({last.words}): {choose}", option
+        )
+    if asked.start > last.end:
+        log.warning(
+            "%s %s is after the table's last date (%s): the maps show the statuses it ends with",
             option,
+            text,
+            last.words,
         )
     return asked
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from districtcontrol import DistrictControlError
 from districtcontrol._files import atomic_path, write_text
+from districtcontrol._style import GROUP_FIELD_SUFFIXES, NAME_COLUMNS, POPULATION_COLUMNS
 from districtcontrol.data.legend import NONE_STATUS, Legend, read_legend
 from districtcontrol.geo import _qgis
 from districtcontrol.geo._join import latest_record
@@ -24,8 +25,6 @@ DEFAULT_PRECISION = 6
 MAX_PRECISION = 10
 EXPORT_SUFFIXES = (".geojson", ".gpkg", ".parquet", ".csv")
 GPKG_LAYER = "districts"
-NAME_COLUMNS = ("pcode", "district", "district_dari", "province", "province_pcode")
-POPULATION_COLUMNS = ("population", "population_year")
 COMBINED = _qgis.COMBINED
 # A spreadsheet runs a cell starting with one of these as a formula; such cells get a leading apostrophe.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -234,12 +233,10 @@ def _status_column(districts, group: str):
 
 def _group_fields(districts, group: str) -> dict[str, list]:
     deciding = [latest_record(history, group, with_none=True) or {} for history in districts["history"]]
-    return {
-        group: _text(_status_column(districts, group)),
-        f"{group}_date": _text(row.get("date") for row in deciding),
-        f"{group}_note": _text(row.get("note") for row in deciding),
-        f"{group}_source": _text(row.get("source") for row in deciding),
-    }
+    fields = {group: _text(_status_column(districts, group))}
+    for suffix in GROUP_FIELD_SUFFIXES:  # _date, _note, _source of the deciding row
+        fields[group + suffix] = _text(row.get(suffix[1:]) for row in deciding)
+    return fields
 
 
 def _history_text(frame):

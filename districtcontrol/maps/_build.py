@@ -18,15 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from districtcontrol._files import write_text
+from districtcontrol._style import DISTRICTS, INDEX, SUMMARY, TIMELINE
 from districtcontrol.geo.export import write_geojson, write_qml
 from districtcontrol.geo.summary import format_summary, summarise
 from districtcontrol.maps import _view
-from districtcontrol.maps._formats import DEFAULT_BUILD_FORMATS, STATIC_FORMATS, map_format
+from districtcontrol.maps._formats import DEFAULT_BUILD_FORMATS, STATIC_FORMATS, TIME_FIGURES, map_format
 from districtcontrol.maps._prepared import PreparedRegion, prepare_region
 
 log = logging.getLogger(__name__)
 MAX_AUTO_JOBS = 4
-TIME_FIGURES = ("timeline", "changes")  # small multiples and the chart of change (maps/_time_figures.py)
 
 
 def planned_outputs(data, formats: tuple[str, ...] = DEFAULT_BUILD_FORMATS, embed: bool = False) -> list[str]:
@@ -51,13 +51,13 @@ def _output_names(maps: tuple[str, ...], formats: tuple[str, ...], embed: bool, 
                 names.append(f"{name}.embed.html")
         names += [f"{name}.{fmt}" for fmt in STATIC_FORMATS if fmt in formats]
     if "geojson" in formats:
-        names += ["districts.geojson", "districts.qml"]
-    names.append("summary.csv")
+        names += [f"{DISTRICTS}.geojson", f"{DISTRICTS}.qml"]
+    names.append(f"{SUMMARY}.csv")
     if timeline:
-        names.append("timeline.csv")
+        names.append(f"{TIMELINE}.csv")
         names += [f"{stem}.{fmt}" for stem in TIME_FIGURES for fmt in STATIC_FORMATS if fmt in formats]
     if "html" in formats:
-        names.append("index.html")
+        names.append(f"{INDEX}.html")
     return names
 
 
@@ -134,7 +134,8 @@ def build(
     All or nothing: every option is checked first, the files are rendered into a staging
     folder inside ``out`` and moved into place together at the end, under a lock (a second
     build into the same folder is refused). A failure or a kill leaves the previous build
-    as it was; files in ``out`` that the build does not write are never touched.
+    as it was. Files the previous build wrote and this one does not (a group no longer in the
+    legend) are removed unless changed since; files no build wrote are never touched.
     There is a map for the combined view and for each group with a record in the region
     (:func:`planned_outputs`); ``title``, ``subtitle`` and ``credit`` go on every map and the
     index page. ``progress`` is called with each file's final path once it is rendered.
@@ -229,21 +230,21 @@ def _render(region: PreparedRegion, options: BuildOptions, jobs: int, done: Call
 
         chart = next((f"changes.{fmt}" for fmt in ("svg", "png") if timeline and fmt in formats), None)
         page = index_page(region, summary, options.captions, changes=chart)
-        done([write_text(options.out / "index.html", page)])
+        done([write_text(options.out / f"{INDEX}.html", page)])
 
 
 def _tables(region: PreparedRegion, options: BuildOptions, summary, timeline: bool) -> list[Path]:
     paths = []
     data = region.data
     if "geojson" in options.formats:
-        path = options.out / "districts.geojson"
+        path = options.out / f"{DISTRICTS}.geojson"
         paths.append(write_geojson(data.districts, path, region.legend, as_of=data.as_of, when=data.when))
-        paths.append(write_qml(options.out / "districts.qml", region.legend))
-    paths.append(write_text(options.out / "summary.csv", format_summary(summary, "csv")))
+        paths.append(write_qml(options.out / f"{DISTRICTS}.qml", region.legend))
+    paths.append(write_text(options.out / f"{SUMMARY}.csv", format_summary(summary, "csv")))
     if timeline:
         from districtcontrol.maps._time_figures import timeline_csv
 
-        paths.append(write_text(options.out / "timeline.csv", timeline_csv(region)))
+        paths.append(write_text(options.out / f"{TIMELINE}.csv", timeline_csv(region)))
     return paths
 
 

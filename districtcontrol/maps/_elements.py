@@ -18,26 +18,8 @@ import re
 from branca.element import Element, MacroElement
 from folium.template import Template
 
+from districtcontrol.maps import _web
 from districtcontrol.maps._libraries import DISTRICT_LIBRARIES, LIBRARIES, cdn_tags
-
-SHARED_SCRIPT = """
-var NAME = (function (topology) {
-    topology.arcs = topology.arcs.map(function (arc) { return polyline.toGeoJSON(arc, PRECISION).coordinates; });
-    var object = topology.objects.districts, shapes = {};
-    topojson.feature(topology, object).features.forEach(function (f) { shapes[f.id] = f; });
-    return {
-        add: function (layer, ids) {
-            layer.addData(ids.map(function (id) { return shapes[id]; }));
-        },
-        lines: function (ids) { return ids.map(function (i) { return topology.arcs[i]; }); },
-        mesh: function (layer) {
-            layer.addData({type: "Feature", properties: {}, geometry: topojson.mesh(topology, object, function (a, b) {
-                return a === b || a.properties.p !== b.properties.p;
-            })});
-        }
-    };
-})(TOPOLOGY);
-"""
 
 
 class SharedDistricts(MacroElement):
@@ -62,11 +44,12 @@ class SharedDistricts(MacroElement):
         if self.default_js:
             names = tuple(name for name, _ in self.default_js)
             self.get_root().header.add_child(Raw(cdn_tags(names)), name="dc_district_libraries")
-        script = (
-            SHARED_SCRIPT.replace("NAME", self.get_name())
-            .replace("PRECISION", str(self.topology["decimals"]))
-            .replace("TOPOLOGY", script_json(polyline_arcs(self.topology)))
-        )
+        values = {
+            "NAME": self.get_name(),
+            "PRECISION": str(self.topology["decimals"]),
+            "TOPOLOGY": script_json(polyline_arcs(self.topology)),
+        }
+        script = "\n" + _web.fill(_web.text("shared-districts.js"), values)
         self.get_root().script.add_child(Raw(script), name=self.get_name())
 
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from districtcontrol import DistrictControlError
+from districtcontrol._style import CHANGES, TIMELINE
 
 STATIC_FORMATS = ("png", "svg", "pdf")
 MAP_FORMATS = ("html", *STATIC_FORMATS)
 BUILD_FORMATS = (*MAP_FORMATS, "geojson")
 DEFAULT_BUILD_FORMATS = ("html", "png", "svg", "geojson")
+
+# The figures over time a build writes in each static format (the stems of every other file: _style).
+TIME_FIGURES = (TIMELINE, CHANGES)
 
 
 def parse_formats(value: str) -> tuple[str, ...]:

@@ -4,7 +4,7 @@
 stylesheet (collapsible boxes below 700 px, a compact title on phones, print), a line that
 tells an offline reader why a CDN map is empty, a visually hidden table of the districts
 with a record for screen readers, and :class:`ReaderTools`, the script of
-:mod:`districtcontrol.maps._reader_script`. :func:`add_surroundings` draws the neighbouring
+``districtcontrol/maps/web/reader.js``. :func:`add_surroundings` draws the neighbouring
 countries and the emphasised border (:mod:`districtcontrol.maps._reader_surroundings`).
 Every text from a table or a boundary file is escaped (:func:`esc`).
 """
@@ -14,9 +14,8 @@ from __future__ import annotations
 from branca.element import MacroElement
 
 from districtcontrol.maps import _reader_surroundings as around_
-from districtcontrol.maps import _view
+from districtcontrol.maps import _view, _web
 from districtcontrol.maps._popups import esc, tooltip_fields
-from districtcontrol.maps._reader_script import CHECK_JS, READER_JS, SURROUNDINGS_JS
 
 NARROW_PX = 700  # below this width (or LOW_PX height) the boxes start folded
 LOW_PX = 560
@@ -24,64 +23,6 @@ LANGUAGE = "en"
 OFFLINE_MESSAGE = "This map loads its scripts from the internet; build with --self-contained to open it offline."
 # Label priorities: lower is placed first and wins where two would overlap.
 RECORDED, PROVINCE, COUNTRY, OTHER_DISTRICT = 0, 1, 2, 3
-
-READER_CSS = """
-<style>
-.dc-box { position: absolute; z-index: 1000; background: rgba(255,255,255,0.94); padding: 6px 10px;
-  border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3); font: 12px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
-.leaflet-control.dc-box, .leaflet-control .dc-box { position: relative; max-width: 330px; }
-.dc-toggle { display: none; font: 600 12px system-ui, sans-serif; border: 0; background: none; padding: 2px 0; cursor: pointer; color: #111; }
-.dc-toggle::after { content: " \\25B4"; }
-.dc-collapsed > .dc-toggle::after { content: " \\25BE"; }
-.dc-legend > .dc-toggle, .leaflet-control-layers > .dc-toggle { display: block; }
-.dc-collapsed > :not(.dc-toggle) { display: none !important; }
-.dc-collapsed { padding: 4px 8px; }
-.leaflet-control-layers.dc-collapsed { padding: 4px 8px; }
-.leaflet-control-layers { font: 12px/1.3 system-ui, sans-serif; }
-.dc-tools { display: flex; gap: 0; background: #fff; align-items: flex-start; flex-wrap: wrap; max-width: 220px; justify-content: flex-end; }
-.dc-tools .dc-tool { width: 30px; height: 30px; border: 0; border-left: 1px solid #ccc; background: #fff; font: 16px/30px system-ui, sans-serif; cursor: pointer; padding: 0; }
-.dc-tools .dc-wide { width: auto; padding: 0 8px; font-size: 12px; border: 0; border-top: 1px solid #ccc; }
-.dc-tools [hidden] { display: none !important; }
-.dc-tools svg { width: 16px; height: 16px; vertical-align: -3px; }
-.dc-menu { flex-basis: 100%; display: flex; justify-content: flex-end; }
-.dc-search { position: relative; }
-.dc-search input { width: 120px; height: 30px; box-sizing: border-box; border: 0; padding: 0 6px; font: 13px system-ui, sans-serif; }
-.dc-results { position: absolute; right: 0; top: 30px; margin: 0; padding: 0; list-style: none; background: #fff; min-width: 220px;
-  box-shadow: 0 1px 4px rgba(0,0,0,0.3); font: 13px system-ui, sans-serif; }
-.dc-results li { padding: 5px 8px; cursor: pointer; border-top: 1px solid #eee; }
-.dc-results li:hover { background: #eef; }
-.dc-title { top: 8px; left: 50%; transform: translateX(-50%); text-align: center; max-width: 62%; }
-.dc-title h1 { font-size: 16px; margin: 0 0 2px 0; line-height: 1.25; }
-.dc-title p { font-size: 11px; margin: 0; color: #333; }
-.dc-attribution { font-size: 10px; padding: 2px 6px; color: #333; box-shadow: none; background: rgba(255,255,255,0.85); }
-.leaflet-control.dc-attribution { max-width: 560px; margin-bottom: 4px; }
-.dc-attribution > .dc-toggle { display: block; font-size: 11px; font-weight: 400; }
-.leaflet-tooltip { max-width: min(320px, 80vw); white-space: normal; }
-.leaflet-container path.leaflet-interactive:focus { outline: none; stroke: #000; stroke-width: 3px; }
-.dc-about { display: none; }
-.dc-sr { position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden;
-  clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
-#dc-offline { position: fixed; z-index: 3000; top: 40%; left: 8px; right: 8px; text-align: center;
-  font: 15px/1.4 system-ui, sans-serif; background: #fff3cd; color: #111; padding: 10px; border: 1px solid #c9a227; }
-.dc-no-scripts .dc-box:not(.dc-title) { display: none; }
-@media (max-width: 699px), (max-height: 559px) {
-  .dc-title { left: 6px; right: 6px; top: 6px; transform: none; max-width: none; padding: 4px 8px; }
-  .dc-title h1 { font-size: 13px; margin: 0; }
-  .dc-title p { display: none; }
-  .dc-legend .dc-about { display: block; }
-  .dc-label { font-size: 10px; }
-  .dc-label.dc-country { font-size: 12px; }
-  .leaflet-control.dc-attribution { max-width: 70vw; font-size: 9px; }
-  .dc-search input { width: 100px; }
-  .leaflet-control-scale { display: none; }
-}
-@media print {
-  .leaflet-control-zoom, .dc-tools, .leaflet-control-layers, .dc-toggle { display: none !important; }
-  .dc-collapsed > :not(.dc-toggle) { display: block !important; }
-  .dc-box { box-shadow: none; border: 1px solid #999; }
-}
-</style>
-"""
 
 
 class ReaderTools(MacroElement):
@@ -96,7 +37,7 @@ class ReaderTools(MacroElement):
         from districtcontrol.maps._elements import Raw, script_json
 
         root = self.get_root()
-        root.script.add_child(Raw(compact(READER_JS)), name="dc_reader_js")
+        root.script.add_child(Raw(_web.compact(_web.text("reader.js"))), name="dc_reader_js")
         # Element names are final only now (ids are numbered just before rendering).
         names = {"layers": [layer.get_name() for layer in self.layers], "labels": self.labels.get_name()}
         config = script_json({**self.config, **names})
@@ -119,13 +60,13 @@ class SurroundingsLayer(MacroElement):
     def render(self, **kwargs):
         from districtcontrol.maps._elements import Raw, script_json
 
-        script = (
-            compact(SURROUNDINGS_JS)
-            .replace("SHARED", self.shared.get_name())
-            .replace("MAP", self._parent.get_name())
-            .replace("STYLE", script_json(self.style))
-            .replace("DATA", script_json(self.data))
-        )
+        values = {
+            "SHARED": self.shared.get_name(),
+            "MAP": self._parent.get_name(),
+            "STYLE": script_json(self.style),
+            "DATA": script_json(self.data),
+        }
+        script = _web.fill(_web.compact(_web.text("surroundings.js")), values)
         self.get_root().script.add_child(Raw(script), name=self.get_name())
 
 
@@ -237,12 +178,6 @@ def _surroundings_style() -> dict:
     }
 
 
-def compact(code: str) -> str:
-    """Script or stylesheet text without indentation and whole-line ``//`` comments (a tenth smaller)."""
-    lines = (line.strip() for line in code.splitlines())
-    return "\n".join(line for line in lines if line and not line.startswith("//"))
-
-
 def add_reader(m, region, name: str, *, layers: list, labels, title: str) -> None:
     """The page's title, language, stylesheet, offline line, hidden table and the reader's script."""
     import folium
@@ -252,8 +187,8 @@ def add_reader(m, region, name: str, *, layers: list, labels, title: str) -> Non
     root = m.get_root()
     root.title = esc(title)
     page_language(root, LANGUAGE)
-    root.header.add_child(folium.Element(compact(READER_CSS)), name="dc_reader_css")
-    root.header.add_child(folium.Element(f"<script>{CHECK_JS}</script>"), name="dc_check")
+    root.header.add_child(folium.Element(_web.compact(_web.style("reader.css"))), name="dc_reader_css")
+    root.header.add_child(folium.Element(f"<script>\n{_web.text('check.js')}</script>"), name="dc_check")
     offline = f'<p id="dc-offline" role="alert" hidden>{esc(OFFLINE_MESSAGE)}</p>'
     root.html.add_child(folium.Element(offline + hidden_table(region, name)), name="dc_reader_html")
     population = region.data.population

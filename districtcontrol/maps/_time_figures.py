@@ -215,12 +215,13 @@ def _region_words(region) -> str:
 
 def write_time_outputs(region, out: Path, formats: Sequence[str], name: str, dates, captions=None) -> list[Path]:
     """timeline.<fmt> (small multiples of map ``name`` at ``dates``) and changes.<fmt>, for each format in ``formats``."""
+    from districtcontrol._style import CHANGES, TIMELINE
     from districtcontrol.maps.static import save_figure
 
     paths = []
     figures = (
-        ("timeline", timeline_figure(region, name, dates, captions)),
-        ("changes", changes_figure(region, captions)),
+        (TIMELINE, timeline_figure(region, name, dates, captions)),
+        (CHANGES, changes_figure(region, captions)),
     )
     for stem, fig in figures:
         paths += [save_figure(fig, out / f"{stem}.{fmt}") for fmt in formats]

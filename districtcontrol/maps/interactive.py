@@ -12,35 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from districtcontrol import _style
-from districtcontrol.maps import _view
+from districtcontrol.maps import _view, _web
+from districtcontrol.maps._hatch import HATCH_ID, HATCH_SVG, swatch_css
 from districtcontrol.maps._popups import esc, note_html, popup_html, tooltip_fields, tooltip_properties
 from districtcontrol.maps._prepared import PreparedRegion, prepare_region
 from districtcontrol.maps._reader import add_reader, add_surroundings
 from districtcontrol.maps._reader_surroundings import credit_line
-
-HATCH_ID = "dc-hatch"
-PAGE_CSS = """
-<style>
-.leaflet-container { background: #ffffff; font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
-.dc-legend b { display: block; margin-bottom: 3px; }
-.dc-legend .dc-note { max-width: 260px; margin: 4px 0 0 0; font-style: italic; color: #333; }
-.dc-legend i { display: inline-block; width: 14px; height: 14px; margin-right: 6px; vertical-align: -2px;
-  border: 1px solid #777; }
-.dc-label { pointer-events: none; white-space: nowrap; width: max-content; font-size: 11px; color: #111;
-  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; transform: translate(-50%, -50%); }
-.dc-label.dc-province { font-size: 11px; letter-spacing: 0.08em; text-transform: uppercase; color: #444; font-weight: 600; }
-.dc-label.dc-country { font-size: 14px; font-style: italic; letter-spacing: 0.15em; color: #6b665c; }
-.dc-label.dc-other { color: #555; font-size: 10px; }
-.geojsondetail td { padding: 0; }
-</style>
-"""
-NO_DEFAULT_ICON_JS = 'L.Marker.prototype.options.icon = L.divIcon({className: "dc-label-icon", iconSize: [0, 0]});'
-HATCH_SVG = (
-    '<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>'
-    f'<pattern id="{HATCH_ID}" patternUnits="userSpaceOnUse" width="7" height="7" patternTransform="rotate(45)">'
-    f'<line x1="0" y1="0" x2="0" y2="7" stroke="{_style.MULTI_GROUP_HATCH}" stroke-width="2"/></pattern>'
-    "</defs></svg>"
-)
 
 
 def interactive_map(
@@ -311,12 +288,7 @@ def _province_notes(m, region: PreparedRegion, name: str) -> None:
 def _legend_rows(region: PreparedRegion, name: str) -> list[str]:
     rows = []
     for colour, label, count in _view.legend_entries(region.rows, name, region.legend):
-        swatch = (
-            f"background: url(#{HATCH_ID}); background: repeating-linear-gradient(45deg, #fff 0 3px, {_style.MULTI_GROUP_HATCH} 3px 5px);"
-            if colour == "hatch"
-            else f"background:{colour};"
-        )
-        rows.append(f'<div><i style="{swatch}"></i>{esc(label)} — {esc(count)}</div>')
+        rows.append(f'<div><i style="{swatch_css(colour)}"></i>{esc(label)} — {esc(count)}</div>')
     if any(_view.shows_note(n, name) for n in region.data.notes):
         rows.append(
             '<div><i style="border-radius:50%;border:2px solid #111;background:#fff;width:9px;height:9px"></i>Province-level note (click it)</div>'
@@ -340,9 +312,11 @@ def _decorations(m, region: PreparedRegion, name: str, captions: _view.Captions)
         f"<b>{esc(_view.legend_title(name, region.legend))}</b>{''.join(rows)}{about}</div></div>"
         f'<div class="dc-box dc-attribution" id="dc-attribution"><span>{esc(credit_line(text.attribution))}</span></div>'
     )
-    m.get_root().header.add_child(folium.Element(PAGE_CSS), name="dc_css")
+    m.get_root().header.add_child(folium.Element(_web.style("map.css")), name="dc_css")
     # Labels are markers with text icons: never let Leaflet fetch its default marker image.
-    m.get_root().script.add_child(folium.Element(NO_DEFAULT_ICON_JS), name="dc_no_default_icon")
+    m.get_root().script.add_child(
+        folium.Element(_web.text("no-default-icon.js").rstrip("\n")), name="dc_no_default_icon"
+    )
     m.get_root().html.add_child(folium.Element(html), name="dc_decorations")
     return text
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from districtcontrol import DistrictControlError
+from districtcontrol.geo.names._alias_checks import check_aliases
 from districtcontrol.geo.names._aliases import load_aliases
 from districtcontrol.geo.names._decision import _Decision
 from districtcontrol.geo.names._normalise import (
@@ -77,6 +78,7 @@ class Resolver:
         }
         self._district_aliases = self._index_district_aliases()
         self._cache: dict[tuple[str, str], Resolution] = {}
+        check_aliases(self, self._user_aliases)  # users' aliases must be ones the resolver can honour
 
     @classmethod
     def from_frame(

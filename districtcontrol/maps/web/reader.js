@@ -1,48 +1,3 @@
-"""The browser side of the reader's tools, as text the page carries (see :mod:`districtcontrol.maps._reader`).
-
-``READER_JS`` is one function, ``dcReader(config)``, run once the map and its layers exist:
-it fits the region to the frame around the title and the boxes, lays out the labels without
-overlaps after every zoom, makes the boxes collapsible, adds search, fullscreen and download,
-and makes the districts reachable by keyboard. Texts reach the page HTML-escaped; this code
-reads them back with ``DOMParser`` (which runs nothing) and writes them with ``textContent``.
-
-``CHECK_JS`` runs without any library: when the scripts from the internet did not load, it
-says so on the page instead of leaving it blank.
-"""
-
-from __future__ import annotations
-
-CHECK_JS = """
-document.addEventListener("DOMContentLoaded", function () {
-  if (typeof L === "undefined" || typeof topojson === "undefined" || typeof polyline === "undefined") {
-    var note = document.getElementById("dc-offline");
-    if (note) note.hidden = false;
-    document.body.classList.add("dc-no-scripts");
-  }
-});
-"""
-
-SURROUNDINGS_JS = """
-(function (data, shared, map, style) {
-  var below = map.createPane("dc-context"), above = map.createPane("dc-border");
-  below.style.zIndex = 350; above.style.zIndex = 450; above.style.pointerEvents = "none";
-  var under = L.svg({pane: "dc-context"}), over = L.svg({pane: "dc-border"});
-  var decode = function (s) { return polyline.toGeoJSON(s, data.decimals).coordinates; };
-  var shapes = function (list) {
-    return list.map(function (c) { return {type: "Feature", properties: {}, geometry: {type: "MultiPolygon",
-      coordinates: c.map(function (p) { return p.map(decode); })}}; });
-  };
-  var plain = {renderer: under, interactive: false};
-  L.geoJSON(shapes(data.countries), L.extend({style: style.countries}, plain)).addTo(map);
-  L.geoJSON({type: "MultiLineString", coordinates: data.countryBorders.map(decode)}, L.extend({style: style.countryBorders}, plain)).addTo(map);
-  L.geoJSON(shapes(data.rest), L.extend({style: style.rest}, plain)).addTo(map);
-  var border = shared.lines(data.borderArcs).concat(data.borderLines.map(decode));
-  L.geoJSON({type: "MultiLineString", coordinates: border},
-    {renderer: over, interactive: false, style: style.border, className: "dc-border"}).addTo(map);
-})(DATA, SHARED, MAP, STYLE);
-"""
-
-READER_JS = r"""
 function dcReader(c) {
   var map = c.map, box = map.getContainer(), doc = document;
   var layers = c.layers.map(function (n) { return window[n]; }).filter(Boolean), base = layers[0];
@@ -290,4 +245,3 @@ function dcReader(c) {
   applyCollapse(); clearTitle(); fit();
   window.dcReaderState = {fit: fit, layoutLabels: layoutLabels, fitZoom: function () { return fitZoom; }};
 }
-"""
