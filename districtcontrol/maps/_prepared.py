@@ -57,5 +57,14 @@ def prepare_region(data) -> PreparedRegion:
         simplified=simplified,
         provinces=dissolve_provinces(simplified),
         topology=topology(simplified.geometry.values, list(simplified["pcode"]), decimals=COORDINATE_DECIMALS),
-        rows=districts.drop(columns=districts.geometry.name).to_dict("records"),
+        rows=_with_ambiguous_names(districts.drop(columns=districts.geometry.name).to_dict("records"), data),
     )
+
+
+def _with_ambiguous_names(rows: list[dict], data) -> list[dict]:
+    """Each row with the source's ambiguous names it is a candidate of (``_view.AMBIGUOUS``; empty: none)."""
+    from districtcontrol.geo._unplaced import by_candidate
+    from districtcontrol.maps._view import AMBIGUOUS
+
+    named = by_candidate(getattr(data, "unplaced", ()))
+    return [{**row, AMBIGUOUS: tuple(named.get(row["pcode"], ()))} for row in rows]

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from districtcontrol import DistrictControlError, _style
+from districtcontrol.data.legend import NONE_STATUS
 from districtcontrol.maps import _view
 
 DEFAULT_PANELS = 6
@@ -141,7 +142,7 @@ def _shared_legend(fig, region, name: str, every_row: list[dict], height: float)
     legend = region.legend
     handles = [
         Patch(facecolor=legend.status_color(s), edgecolor="#777777", label=legend.status_label(s))
-        for s in legend.status_keys
+        for s in (*legend.status_keys, NONE_STATUS)
         if any(_view.map_status(row, name, legend) == s for row in every_row)
     ]
     if name == _view.COMBINED and any(len(_view.groups_present(row, legend)) > 1 for row in every_row):
@@ -206,11 +207,7 @@ def _group_lines(ax, steps, group: str, pcodes: set, legend, days: list) -> None
 
 
 def _region_words(region) -> str:
-    data = region.data
-    named = {"north": "Region north", "all": "Afghanistan"}
-    count = len(region.rows)
-    listed = ", ".join(part.strip() for part in data.region.split(",") if part.strip())
-    return f"{named.get(data.region.strip().lower(), listed)} ({count} districts)"
+    return f"{region.data.region_name or 'Region'} ({len(region.rows)} districts)"
 
 
 def write_time_outputs(region, out: Path, formats: Sequence[str], name: str, dates, captions=None) -> list[Path]:

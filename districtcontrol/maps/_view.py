@@ -13,6 +13,9 @@ from districtcontrol.data.legend import NONE_STATUS, Legend
 from districtcontrol.data.table import default_table_path
 
 MULTI_GROUP_LABEL = "More than one group (hatched)"
+AMBIGUOUS = "named_ambiguously"  # a row's key: the source's ambiguous names the district is a candidate of
+AMBIGUOUS_LABEL = "Named ambiguously by the source (dashed outline)"
+DASHED = "dashed"  # the legend's swatch of districts named ambiguously
 REPORT_LABEL = (
     "As reported in a 2017 policy paper on Russia's role in Afghanistan, "
     "table \u201cCaptured Districts by the Militants\u201d (events of 2015 to April 2017)"
@@ -75,6 +78,7 @@ def map_text(
     boundary_credit: str = "",
     population_credit: str = "",
     when: str = "",
+    unplaced: str = "",
 ) -> MapText:
     """The texts of map ``name`` (combined or a group).
 
@@ -83,6 +87,7 @@ def map_text(
     ("Data: <file name>") and no subtitle unless the user gives them. ``table`` is the
     table's path, or None for rows passed in code. ``when`` says what date the map shows
     ("as of 16 August 2021"); it ends the subtitle unless the subtitle says it already.
+    ``unplaced`` (:func:`unplaced_note`) ends the notes.
     """
     captions = captions or Captions()
     group = None if name == COMBINED else name
@@ -96,7 +101,7 @@ def map_text(
     subtitle = with_when(subtitle, when)
     credit = captions.credit or (REPORT_ATTRIBUTION if shipped else f"Data: {table_name}")
     shown = [g for g in legend.groups if g.note and g.key in map_groups(name, legend)]
-    notes = tuple(g.note if group else f"{g.label}: {g.note}" for g in shown)
+    notes = tuple(g.note if group else f"{g.label}: {g.note}" for g in shown) + ((unplaced,) if unplaced else ())
     attribution = " · ".join(x for x in (credit, boundary_credit, population_credit) if x)
     return MapText(title, subtitle, attribution, notes)
 
@@ -159,9 +164,30 @@ def legend_entries(rows, name: str, legend: Legend) -> list[tuple[str, str, str]
         multi = [row for row in rows if len(groups_present(row, legend)) > 1]
         if multi:
             entries.append(("hatch", MULTI_GROUP_LABEL, figures(multi)))
+    ambiguous = [row for row in rows if row.get(AMBIGUOUS)]
+    if ambiguous:
+        entries.append((DASHED, AMBIGUOUS_LABEL, figures(ambiguous)))
     unrecorded = [row for row in rows if not map_status(row, name, legend)]
     entries.append((NO_RECORD_COLOUR, NO_RECORD_LABEL, figures(unrecorded)))
     return entries
+
+
+def unplaced_note(data) -> str:
+    """The maps' note on the source's names not placed ("" when every name was placed)."""
+    from districtcontrol.geo._unplaced import counted
+
+    entries = getattr(data, "unplaced", ())
+    if not entries:
+        return ""
+    told = counted(entries, [r.record.date for r in data.records])
+    return f"{told[0].upper()}{told[1:]}: not on the map (listed on the index page and in the .unplaced.csv file)."
+
+
+def ambiguous_said(entry, legend: Legend) -> str:
+    """What the source said last of a name not placed: "Held by the Taliban on 2021-08-16 (control=1)"."""
+    status = legend.status_label(entry.last_status) if entry.last_status else "no status"
+    when = f" on {entry.last_date}" if entry.last_date else ""
+    return f"{status}{when} (as written: '{entry.last_value}')"
 
 
 def figures(rows) -> str:
