@@ -166,7 +166,7 @@ def legend_entries(rows, name: str, legend: Legend) -> list[tuple[str, str, str]
             entries.append(("hatch", MULTI_GROUP_LABEL, figures(multi)))
     ambiguous = [row for row in rows if row.get(AMBIGUOUS)]
     if ambiguous:
-        entries.append((DASHED, AMBIGUOUS_LABEL, figures(ambiguous)))
+        entries.append((DASHED, AMBIGUOUS_LABEL, f"{len(ambiguous)} district{'s' * (len(ambiguous) != 1)}"))
     unrecorded = [row for row in rows if not map_status(row, name, legend)]
     entries.append((NO_RECORD_COLOUR, NO_RECORD_LABEL, figures(unrecorded)))
     return entries

@@ -163,7 +163,7 @@ def _draw_districts(ax, region: PreparedRegion, name: str) -> None:
             multi.plot(ax=ax, facecolor="none", edgecolor=_style.DISTRICT_EDGE, linewidth=0.3, aspect=None, zorder=1)
     named = districts[[bool(row.get(_view.AMBIGUOUS)) for row in region.rows]]
     if len(named):  # districts the source may mean by a name it gives ambiguously
-        named.plot(ax=ax, facecolor="none", edgecolor=_style.AMBIGUOUS_EDGE, linewidth=1.1, linestyle=(0, (3, 2)),
+        named.plot(ax=ax, facecolor="none", edgecolor=_style.AMBIGUOUS_EDGE, linewidth=1.4, linestyle=(0, (3, 2)),
                    aspect=None, zorder=2)  # fmt: skip
 
 
