@@ -202,7 +202,7 @@ def test_a_user_legend_gives_none_its_own_label_and_colour(source, imported, rea
 @pytest.mark.parametrize(
     ("entry", "words"),
     [
-        ('label = "x"\nrank = 0', "unknown field(s) rank"),
+        ('label = "x"\nrank = 0', "it takes a label and a color, no rank"),
         ('label = "x"\ncolor = "#EFEFEF"', "colour of 'No record'"),
         ('label = "x"\ncolor = "#123456"', "same colour #123456"),
     ],

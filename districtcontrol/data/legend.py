@@ -219,6 +219,9 @@ def _parse(data: dict, where: str, path: Path | None) -> Legend:
 def _none_status(entry: dict) -> Status:
     """The reserved ``none``: a label and a colour of its own, no rank (it is no status a group holds)."""
     section = f"statuses.{NONE_STATUS}"
+    if "rank" in entry:
+        msg = f"the status key '{NONE_STATUS}' is reserved (reported: no status): it takes a label and a color, no rank"
+        raise _Refusal(msg, section, "rank")
     _check_fields(entry, {"label", "color"}, section)
     label = _label(entry, section) if "label" in entry else NONE_LABEL
     return Status(NONE_STATUS, label, _colour(entry.get("color"), section) or NONE_COLOUR, 0)
