@@ -7,7 +7,9 @@ The public API, importable from here (the CLI is a thin layer over the same func
 * reading: :func:`read_table`, :func:`validate_table`, :func:`read_legend`;
 * resolving and joining: :func:`load_control` (read → resolve names → join),
   :class:`Resolver`, :func:`load_boundaries`; :func:`import_table` (a long table from
-  elsewhere → a control table);
+  elsewhere → a control table); :func:`events_table` (geolocated events → a control table
+  and its legend, by the rules of :func:`read_rules`); :func:`compare_tables` and
+  :func:`write_comparison` (two control tables, district by district);
 * rendering: :func:`prepare_region`, :func:`interactive_map`, :func:`map_html`,
   :func:`static_map`, :func:`save_figure`, :func:`save_map`, :func:`build`;
 * data out: :func:`write_geojson`, :func:`summarise`, :func:`format_summary`.
@@ -61,6 +63,12 @@ _PUBLIC = {
     "Resolution": "districtcontrol.geo.names",
     "import_table": "districtcontrol.geo._import",
     "ImportResult": "districtcontrol.geo._import",
+    "events_table": "districtcontrol.geo.events._table",
+    "EventsResult": "districtcontrol.geo.events._table",
+    "read_rules": "districtcontrol.geo.events._rules",
+    "compare_tables": "districtcontrol.geo.events.compare",
+    "Comparison": "districtcontrol.geo.events.compare",
+    "write_comparison": "districtcontrol.maps._comparison",
     "write_geojson": "districtcontrol.geo.export",
     "write_districts": "districtcontrol.geo.export",
     "summarise": "districtcontrol.geo.summary",

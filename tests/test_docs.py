@@ -18,7 +18,7 @@ def _reference() -> tuple[set[str], dict[str, str]]:
     text = README.read_text(encoding="utf-8")
     section = text.split("## Command reference", 1)[1].split("\n## ", 1)[0]
     intro, table = section.split("| command |", 1)
-    common = set(re.findall(r"`(--[a-z][a-z\-]*)", intro))
+    common = set(re.findall(r"`(--[a-z][a-z0-9\-]*)", intro))
     rows = {}
     for line in table.splitlines():
         found = re.match(r"\| `districtcontrol ([a-z]+)(.*?)` \|", line)
@@ -33,7 +33,7 @@ def _options(command: click.Command) -> list[set[str]]:
 
 
 def _documented(text: str) -> set[str]:
-    return set(re.findall(r"(?<![\w-])(--?[a-z][a-z\-]*)", text))
+    return set(re.findall(r"(?<![\w-])(--?[a-z][a-z0-9\-]*)", text))
 
 
 def test_readme_lists_exactly_the_cli_commands():

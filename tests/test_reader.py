@@ -9,8 +9,8 @@ import pytest
 import shapely
 
 from districtcontrol import DistrictControlError
-from districtcontrol.maps import _reader_surroundings as around_
-from districtcontrol.maps._reader_embed import check_base_url, embed_snippet, map_src
+from districtcontrol.maps import _surroundings as around_
+from districtcontrol.maps._embed import check_base_url, embed_snippet, map_src
 
 NEIGHBOURS = ("Iran", "Turkmenistan", "Uzbekistan", "Tajikistan", "China", "Pakistan")
 

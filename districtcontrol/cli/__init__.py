@@ -4,12 +4,12 @@ Every command reads the table and the boundaries, resolves names and checks ever
 before it writes anything. Bad input exits with status 2 and a message on stderr.
 
 Commands by family: ``_inputs`` (boundaries, match, validate, import), ``_outputs`` (build,
-map, export, summary); ``_common`` holds the main group and the options they share.
+map, export, summary), ``_events`` (events, compare); ``_common`` holds the main group and the options they share.
 """
 
 from __future__ import annotations
 
-from districtcontrol.cli import _inputs, _outputs  # noqa: F401  (each registers its commands on main)
+from districtcontrol.cli import _events, _inputs, _outputs  # noqa: F401  (each registers its commands on main)
 from districtcontrol.cli._common import EXIT_BAD_INPUT, main
 
 __all__ = ["EXIT_BAD_INPUT", "main", "run"]

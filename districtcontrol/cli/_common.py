@@ -234,4 +234,5 @@ def main() -> None:
       districtcontrol match my_table.csv       check how names resolve
       districtcontrol validate my_table.csv    check a table before using it
       districtcontrol import SRC.csv -o T.csv  a table from elsewhere, as a control table
+      districtcontrol events ACLED.csv -o T.csv  statuses derived from geolocated events
     """

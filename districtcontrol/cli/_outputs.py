@@ -148,8 +148,8 @@ def build(
     from districtcontrol.geo._time import no_timeline_reason
     from districtcontrol.maps._build import build as build_outputs
     from districtcontrol.maps._build import planned_outputs
+    from districtcontrol.maps._embed import check_base_url
     from districtcontrol.maps._formats import parse_formats
-    from districtcontrol.maps._reader_embed import check_base_url
     from districtcontrol.maps._view import groups_without_records
 
     chosen = parse_formats(formats)

@@ -5,7 +5,7 @@ Importing this package is cheap; folium and matplotlib load when a map is made.
 
 from __future__ import annotations
 
-import importlib
+from districtcontrol._lazy import lazy_exports
 
 _PUBLIC = {
     "prepare_region": "districtcontrol.maps._prepared",
@@ -22,7 +22,4 @@ _PUBLIC = {
 __all__ = list(_PUBLIC)
 
 
-def __getattr__(name: str):
-    if name in _PUBLIC:
-        return getattr(importlib.import_module(_PUBLIC[name]), name)
-    raise AttributeError(f"module 'districtcontrol.maps' has no attribute '{name}'")
+__getattr__ = lazy_exports(__name__, _PUBLIC)

@@ -147,8 +147,8 @@ def build(
     then point there. Returns the written paths in the order of :func:`planned_outputs`.
     """
     from districtcontrol._files import StagedBuild
+    from districtcontrol.maps._embed import check_base_url
     from districtcontrol.maps._formats import BUILD_FORMATS, parse_formats
-    from districtcontrol.maps._reader_embed import check_base_url
 
     check_base_url(base_url)
     region = prepare_region(data)
@@ -276,7 +276,7 @@ def _run(task: str, *args):
 
 
 def _html_files(region: PreparedRegion, name: str, options: BuildOptions) -> list[Path]:
-    from districtcontrol.maps._reader_embed import embed_snippet
+    from districtcontrol.maps._embed import embed_snippet
     from districtcontrol.maps.interactive import map_text
 
     path = options.out / f"{name}.html"

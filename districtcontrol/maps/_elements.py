@@ -103,17 +103,7 @@ def script_json(value) -> str:
 class AddShapes(MacroElement):
     """Fills its parent layer from the shared topology: the districts ``ids``, or the province mesh."""
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        {%- if this.ids is none %}
-        {{ this.shared.get_name() }}.mesh({{ this._parent.get_name() }});
-        {%- else %}
-        {{ this.shared.get_name() }}.add({{ this._parent.get_name() }}, {{ this.ids|tojson }});
-        {%- endif %}
-        {% endmacro %}
-        """
-    )
+    _template = Template(_web.text("add-shapes.js.j2"))
 
     def __init__(self, shared: SharedDistricts, ids: list[str] | None):
         super().__init__()
@@ -129,18 +119,7 @@ class Labels(MacroElement):
     reader's script shows, after each zoom, only labels clear of those placed before them.
     """
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = {{ this.labels|tojson }}.map(function (l) {
-            return L.marker([l[0], l[1]], {interactive: false, keyboard: false, dcPriority: l[4], icon: L.divIcon({
-                className: "dc-label-icon", iconSize: [0, 0], iconAnchor: [0, 0],
-                html: '<div class="dc-label ' + l[3] + '">' + l[2] + "</div>"
-            })}).addTo({{ this._parent.get_name() }});
-        });
-        {% endmacro %}
-        """
-    )
+    _template = Template(_web.text("labels.js.j2"))
 
     def __init__(self, labels: list[tuple[float, float, str, str, int]]):
         super().__init__()

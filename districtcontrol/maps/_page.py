@@ -23,7 +23,7 @@ def _environment():
 
 def index_page(region, summary, captions=None, changes: str | None = None) -> str:
     """The HTML of ``index.html`` for a prepared region and its summary (and the file name of its chart of change)."""
-    from districtcontrol.maps._reader_embed import embed_ratio
+    from districtcontrol.maps._embed import embed_ratio
     from districtcontrol.maps.interactive import map_text
 
     maps = [{"name": name, "title": map_text(region, name, captions).title} for name in _view.map_names(region)]

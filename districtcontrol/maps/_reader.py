@@ -5,7 +5,7 @@ stylesheet (collapsible boxes below 700 px, a compact title on phones, print), a
 tells an offline reader why a CDN map is empty, a visually hidden table of the districts
 with a record for screen readers, and :class:`ReaderTools`, the script of
 ``districtcontrol/maps/web/reader.js``. :func:`add_surroundings` draws the neighbouring
-countries and the emphasised border (:mod:`districtcontrol.maps._reader_surroundings`).
+countries and the emphasised border (:mod:`districtcontrol.maps._surroundings`).
 Every text from a table or a boundary file is escaped (:func:`esc`).
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from branca.element import MacroElement
 
-from districtcontrol.maps import _reader_surroundings as around_
+from districtcontrol.maps import _surroundings as around_
 from districtcontrol.maps import _view, _web
 from districtcontrol.maps._popups import esc, tooltip_fields
 

@@ -17,7 +17,7 @@ from districtcontrol.maps._hatch import HATCH_ID, HATCH_SVG, swatch_css
 from districtcontrol.maps._popups import ambiguous_html, esc, note_html, popup_html, tooltip_fields, tooltip_properties
 from districtcontrol.maps._prepared import PreparedRegion, prepare_region
 from districtcontrol.maps._reader import add_reader, add_surroundings
-from districtcontrol.maps._reader_surroundings import credit_line
+from districtcontrol.maps._surroundings import credit_line
 
 
 def interactive_map(

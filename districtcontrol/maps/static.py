@@ -3,7 +3,7 @@
 Same content as the HTML maps: the same palette, legend with counts, labels of the affected
 districts and the provinces, the neighbouring countries drawn and named with the border
 emphasised, province notes, title, source line and attribution, a scale bar and a locator
-map (:mod:`districtcontrol.maps._reader_static`). Files carry no timestamps, so identical input gives identical bytes.
+map (:mod:`districtcontrol.maps._static_surroundings`). Files carry no timestamps, so identical input gives identical bytes.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from pathlib import Path
 
 from districtcontrol import _style
 from districtcontrol._files import atomic_path
-from districtcontrol.maps import _reader_static, _view
+from districtcontrol.maps import _static_surroundings, _view
 from districtcontrol.maps._formats import STATIC_FORMATS
 from districtcontrol.maps._prepared import PreparedRegion, prepare_region
-from districtcontrol.maps._reader_surroundings import BORDER_NOTE, NATURAL_EARTH_CREDIT
+from districtcontrol.maps._surroundings import BORDER_NOTE, NATURAL_EARTH_CREDIT
 
 PNG_DPI = 300
 FIGURE_WIDTH_IN = 12.0
@@ -54,15 +54,15 @@ def static_map(
         _, ax = _figure(region)
     else:
         _frame(ax, region)
-    around = _reader_static.draw_surroundings(ax, region)
+    around = _static_surroundings.draw_surroundings(ax, region)
     _draw_districts(ax, region, name)
     region.provinces.boundary.plot(ax=ax, color=_style.PROVINCE_EDGE, linewidth=1.1, zorder=2)
-    _reader_static.draw_border(ax, around)
+    _static_surroundings.draw_border(ax, around)
     _labels(ax, region, name, labels)
     _notes(ax, region, name)
     _legend(ax, region, name)
-    _reader_static.scale_bar(ax)
-    _reader_static.locator(ax, region, around)
+    _static_surroundings.scale_bar(ax)
+    _static_surroundings.locator(ax, region, around)
     if own_figure:
         _titles(ax.figure, region, name, captions)
     else:

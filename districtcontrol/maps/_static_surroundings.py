@@ -1,6 +1,6 @@
 """What the static maps draw around the region: neighbouring countries, the border, a scale bar, a locator.
 
-Shapes come from :mod:`districtcontrol.maps._reader_surroundings`; everything is drawn on a
+Shapes come from :mod:`districtcontrol.maps._surroundings`; everything is drawn on a
 plain matplotlib Axes in lon/lat, like the districts.
 """
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 
-from districtcontrol.maps import _reader_surroundings as around_
-from districtcontrol.maps._reader_surroundings import Surroundings
+from districtcontrol.maps import _surroundings as around_
+from districtcontrol.maps._surroundings import Surroundings
 
 NICE_KM = (10, 20, 25, 50, 100, 150, 200, 250, 500, 1000)
 LOCATOR_SIZE = 0.13  # of the axes' width
