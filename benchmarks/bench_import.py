@@ -14,16 +14,16 @@ most 15 s and 1 GB.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
-import os
 import random
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import boundaries, measure, parser  # noqa: E402
 
 GOAL_SECONDS = 15.0
 GOAL_BYTES = 1 << 30
@@ -51,35 +51,23 @@ def write_series(path: Path, rows: int, names: list[tuple[str, str]]) -> None:
             writer.writerow([day.strftime("%m/%d/%Y"), *names[n], value[n]])
 
 
-def measure(cmd: list[str]) -> tuple[float, int, int, str]:
-    """Wall seconds, peak resident bytes, exit status and stderr of one process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    err = proc.stderr.read().decode()
-    _, status, usage = os.wait4(proc.pid, 0)
-    return time.perf_counter() - start, usage.ru_maxrss * 1024, os.waitstatus_to_exitcode(status), err
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    args = parser.parse_args()
-    boundaries = os.environ.get("DISTRICTCONTROL_BOUNDARIES")
-    if not boundaries:
-        sys.exit("set DISTRICTCONTROL_BOUNDARIES to the COD-AB district file")
+    args_parser = parser(__doc__)
+    args_parser.add_argument("--rows", type=int, default=1_000_000)
+    args = args_parser.parse_args()
+    boundary_file = boundaries()
     folder = Path(tempfile.mkdtemp(prefix="dc-bench-"))
     source, output, legend = folder / "series.csv", folder / "table.csv", folder / "legend.toml"
     legend.write_text('[groups.taliban]\nlabel = "Taliban"\n\n[statuses.controlled]\nlabel = "Controlled"\nrank = 2\n')
-    write_series(source, args.rows, district_names(boundaries))
+    write_series(source, args.rows, district_names(boundary_file))
     print(f"series: {args.rows:,} rows, {source.stat().st_size / 1e6:.0f} MB")
     cmd = [sys.executable, "-m", "districtcontrol", "import", str(source), "-o", str(output), "--group", "taliban"]
     cmd += ["--province", "Province", "--district", "District", "--date", "Date", "--date-format", "%m/%d/%Y"]
     cmd += ["--status", "control", "--values", "1=controlled,0=none", "--legend", str(legend)]
-    seconds, peak, code, err = measure(cmd)
+    run = measure(cmd, check=False)
+    seconds, peak, code = run.seconds, run.peak, run.code
     met = seconds <= GOAL_SECONDS and peak <= GOAL_BYTES and code == 0
     kept = sum(1 for _ in open(output, encoding="utf-8")) - 1 if output.exists() else 0
-    if code != 0:
-        sys.stderr.write(err[-2000:])
     print(
         f"import {seconds:6.1f} s  {peak / 2**20:6.0f} MB  exit {code}  {kept:,} rows kept  {'ok' if met else 'GOAL MISSED'}"
     )

@@ -14,11 +14,14 @@ disagreements and corrected totals, and the national totals of the file and of t
 
 from __future__ import annotations
 
-import argparse
-import os
 import statistics
 import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import ENV_POPULATION, boundaries, parser  # noqa: E402
 
 
 def timed(func, repeat: int) -> tuple[float, object]:
@@ -31,19 +34,18 @@ def timed(func, repeat: int) -> tuple[float, object]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--year", type=int, default=1395)
-    args = parser.parse_args()
-    if not os.environ.get("DISTRICTCONTROL_BOUNDARIES") or not os.environ.get("DISTRICTCONTROL_POPULATION"):
-        sys.exit("set DISTRICTCONTROL_BOUNDARIES and DISTRICTCONTROL_POPULATION")
+    args_parser = parser(__doc__)
+    args_parser.add_argument("--repeat", type=int, default=5)
+    args_parser.add_argument("--year", type=int, default=1395)
+    args = args_parser.parse_args()
+    boundary_file = boundaries(ENV_POPULATION)
 
     from districtcontrol.geo import load_control
     from districtcontrol.geo.boundaries import read_boundaries
     from districtcontrol.geo.population import load_population
     from districtcontrol.geo.summary import summary_table
 
-    frame = read_boundaries(os.environ["DISTRICTCONTROL_BOUNDARIES"])
+    frame = read_boundaries(boundary_file)
     one, pop = timed(lambda: load_population(boundaries_frame=frame, year=args.year), args.repeat)
     every, pop_all = timed(lambda: load_population(boundaries_frame=frame), args.repeat)
     data = load_control(region="all")

@@ -16,7 +16,6 @@ small multiples (6 panels) and of the chart of change.
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 import time
@@ -24,6 +23,7 @@ from pathlib import Path
 from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def _timed(fn):
@@ -33,6 +33,7 @@ def _timed(fn):
 
 
 def main() -> None:
+    from _common import boundaries as boundary_file
     from takeover import US_DATES, control_table, takeover_series
 
     from districtcontrol.geo import load_control
@@ -40,7 +41,7 @@ def main() -> None:
     from districtcontrol.maps import interactive_map, map_html, prepare_region
     from districtcontrol.maps._time_figures import changes_figure, timeline_figure
 
-    boundaries = Path(os.environ["DISTRICTCONTROL_BOUNDARIES"])
+    boundaries = Path(boundary_file())
     legend_text = '[groups.taliban]\nlabel = "Taliban"\n[statuses.captured]\nlabel = "Held by the Taliban"\nrank = 3\n'
     with tempfile.TemporaryDirectory() as tmp:
         legend = Path(tmp) / "legend.toml"

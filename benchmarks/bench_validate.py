@@ -18,15 +18,15 @@ lists of strings, five sorts per district); now 5.5 s and 488 MB, and 7.9 s and 
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import boundaries, measure, parser  # noqa: E402
 
 GOAL_SECONDS = 10.0
 GOAL_BYTES = 1 << 30
@@ -60,32 +60,19 @@ def write_table(path: Path, rows: int, names: list[tuple[str, str]]) -> None:
             writer.writerow([group, province, district, STATUSES[i % 4], day.isoformat(), f"report {i % 2000}", note])
 
 
-def measure(cmd: list[str]) -> tuple[float, int, int]:
-    """Wall seconds, peak resident bytes and exit status of one process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        sys.stderr.write(proc.stderr.read().decode()[-2000:])
-    return elapsed, usage.ru_maxrss * 1024, proc.returncode
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    args = parser.parse_args()
-    boundaries = os.environ.get("DISTRICTCONTROL_BOUNDARIES")
-    if not boundaries:
-        sys.exit("set DISTRICTCONTROL_BOUNDARIES to the COD-AB district file")
+    args_parser = parser(__doc__)
+    args_parser.add_argument("--rows", type=int, default=1_000_000)
+    args = args_parser.parse_args()
+    boundary_file = boundaries()
     table = Path(tempfile.mkdtemp(prefix="dc-bench-")) / "large.csv"
-    write_table(table, args.rows, district_names(boundaries))
+    write_table(table, args.rows, district_names(boundary_file))
     print(f"table: {args.rows:,} rows, {table.stat().st_size / 1e6:.0f} MB")
     exe = [sys.executable, "-m", "districtcontrol", "validate", str(table)]
     failed = False
     for label, cmd in (("validate --no-names", exe + ["--no-names"]), ("validate", exe)):
-        seconds, peak, code = measure(cmd)
+        run = measure(cmd, check=False)
+        seconds, peak, code = run.seconds, run.peak, run.code
         met = seconds <= GOAL_SECONDS and peak <= GOAL_BYTES and code == 0
         failed |= not met
         print(f"{label:<20} {seconds:6.1f} s  {peak / 2**20:6.0f} MB  exit {code}  {'ok' if met else 'GOAL MISSED'}")

@@ -32,13 +32,13 @@ def real_boundaries() -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_cache(tmp_path, monkeypatch):
-    """Never read or write the user's real cache; every test starts with an empty one.
+def _isolated_cache(tmp_path_factory, monkeypatch):
+    """Never read or write the user's real cache; every test starts with an empty one (beside its tmp_path, not in it).
 
     Population estimates come from ``DISTRICTCONTROL_POPULATION`` or the shared copy; without
     either, the download address is one that refuses at once, so no test waits on a network.
     """
-    monkeypatch.setenv("DISTRICTCONTROL_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("DISTRICTCONTROL_CACHE", str(tmp_path_factory.mktemp("cache") / "districtcontrol"))
     if not os.environ.get("DISTRICTCONTROL_POPULATION"):
         if SHARED_POPULATION.is_file():
             monkeypatch.setenv("DISTRICTCONTROL_POPULATION", str(SHARED_POPULATION))

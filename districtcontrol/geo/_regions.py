@@ -5,9 +5,12 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from districtcontrol import DistrictControlError
-from districtcontrol.geo.names import Resolver
+
+if TYPE_CHECKING:  # names and rapidfuzz stay unimported for `--help`, which reads REGION_HELP
+    from districtcontrol.geo.names import Resolver
 
 # Provinces on the border with Turkmenistan, Uzbekistan and Tajikistan, west to east.
 NORTH_BORDER_PROVINCES = ("Hirat", "Badghis", "Faryab", "Jawzjan", "Balkh", "Kunduz", "Takhar", "Badakhshan")

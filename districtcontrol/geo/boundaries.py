@@ -187,8 +187,10 @@ def load_boundaries(
 ):
     """Find the boundary file (:func:`locate_boundaries`) and read it: ``(BoundarySource, GeoDataFrame)``."""
     source = locate_boundaries(path)
-    frame = read_boundaries(source.path, name_field=name_field, province_field=province_field, pcode_field=pcode_field)
-    return source, frame
+    fields = {"name_field": name_field, "province_field": province_field, "pcode_field": pcode_field}
+    from districtcontrol.geo._boundary_cache import read_cached
+
+    return source, read_cached(source, fields)
 
 
 def read_boundaries(

@@ -46,18 +46,98 @@ def prepare_region(data) -> PreparedRegion:
             f"maps are drawn from what load_control returns, not from a {type(data).__name__}: "
             "pass your table to load_control(table=...) (a path, a DataFrame or a list of dicts) and map its result"
         )
+    shapes = _prepared_shapes(data.districts)
+    districts = data.districts
+    return PreparedRegion(
+        data=data,
+        simplified=shapes.simplified,
+        provinces=shapes.provinces,
+        topology=shapes.topology,
+        rows=_with_ambiguous_names(districts.drop(columns=districts.geometry.name).to_dict("records"), data),
+    )
+
+
+@dataclass(frozen=True)
+class _Shapes:
+    simplified: object
+    provinces: object
+    topology: dict
+
+
+def _prepared_shapes(districts) -> _Shapes:
+    """Simplified outlines, province outlines and topology of ``districts``, from the user cache when there.
+
+    The key is the districts' geometry (a sha256 of its WKB), their P-codes and provinces, the
+    simplification's parameters and the code (see :mod:`districtcontrol._cache`).
+    """
+    from districtcontrol import _cache
+    from districtcontrol.maps._simplify import COORDINATE_DECIMALS, DEFAULT_TOLERANCE_DEG
+
+    key = {
+        "geometry": _cache.geometry_digest(districts.geometry.values),
+        "pcodes": list(districts["pcode"]),
+        "provinces": list(districts["province_pcode"]),
+        "names": list(districts["province"]),
+        "tolerance": DEFAULT_TOLERANCE_DEG,
+        "decimals": COORDINATE_DECIMALS,
+    }
+    return _cache.cached(
+        "region",
+        key,
+        lambda: _compute_shapes(districts),
+        _encode_shapes,
+        lambda payload: _decode_shapes(payload, districts),
+    )
+
+
+def _compute_shapes(districts) -> _Shapes:
     from districtcontrol.geo._regions import dissolve_provinces
     from districtcontrol.geo._topology import topology
     from districtcontrol.maps._simplify import COORDINATE_DECIMALS, simplify_districts
 
-    simplified = simplify_districts(data.districts)
-    districts = data.districts
-    return PreparedRegion(
-        data=data,
-        simplified=simplified,
-        provinces=dissolve_provinces(simplified),
-        topology=topology(simplified.geometry.values, list(simplified["pcode"]), decimals=COORDINATE_DECIMALS),
-        rows=_with_ambiguous_names(districts.drop(columns=districts.geometry.name).to_dict("records"), data),
+    simplified = simplify_districts(districts)
+    return _Shapes(
+        simplified,
+        dissolve_provinces(simplified),
+        topology(simplified.geometry.values, list(simplified["pcode"]), decimals=COORDINATE_DECIMALS),
+    )
+
+
+def _encode_shapes(shapes: _Shapes) -> dict:
+    from districtcontrol._cache import geometries_to_text
+
+    provinces = shapes.provinces
+    return {
+        "simplified": geometries_to_text(shapes.simplified.geometry.values),
+        "provinces": {
+            "province_pcode": list(provinces["province_pcode"]),
+            "province": list(provinces["province"]),
+            "geometry": geometries_to_text(provinces.geometry.values),
+        },
+        "topology": {**shapes.topology, "arcs": [arc.tolist() for arc in shapes.topology["arcs"]]},
+    }
+
+
+def _decode_shapes(payload: dict, districts) -> _Shapes:
+    import geopandas as gpd
+    import numpy as np
+
+    from districtcontrol._cache import geometries_from_text
+
+    geoms = geometries_from_text(payload["simplified"])
+    if len(geoms) != len(districts):
+        raise ValueError("the entry has another number of districts")
+    provinces = payload["provinces"]
+    topology = payload["topology"]
+    topology["arcs"] = [np.asarray(arc, dtype=np.int64).reshape(-1, 2) for arc in topology["arcs"]]
+    return _Shapes(
+        districts.set_geometry(geoms, crs=districts.crs),
+        gpd.GeoDataFrame(
+            {"province_pcode": provinces["province_pcode"], "province": provinces["province"]},
+            geometry=geometries_from_text(provinces["geometry"]),
+            crs=districts.crs,
+        ),
+        topology,
     )
 
 

@@ -11,6 +11,8 @@ Every text from a table or a boundary file is escaped (:func:`esc`).
 
 from __future__ import annotations
 
+import functools
+
 from branca.element import MacroElement
 
 from districtcontrol.maps import _surroundings as around_
@@ -80,8 +82,15 @@ def add_surroundings(m, region, shared, tiles: bool) -> None:
     Add it after ``shared`` (the border is made of its arcs); panes keep the neighbours under
     the districts and the border over them.
     """
+    SurroundingsLayer(_surroundings_data(around_._RegionKey(region), tiles), shared, _surroundings_style()).add_to(m)
+
+
+@functools.lru_cache(maxsize=4)
+def _surroundings_data(key, tiles: bool) -> dict:
+    """What the surroundings layer writes, computed once per region and kind of map (never changed after)."""
     import shapely
 
+    region = key.region
     around = around_.surroundings(region, around_.html_box(region))
     arcs, lines = _border_arcs(region, around)
     data = {"decimals": around_.DECIMALS, "countries": [], "countryBorders": [], "rest": [], "borderArcs": arcs}
@@ -95,7 +104,7 @@ def add_surroundings(m, region, shared, tiles: bool) -> None:
         data["rest"] = (
             [_encode_polygons(shapely.simplify(around.rest, FILL_TOLERANCE_DEG))] if not around.rest.is_empty else []
         )
-    SurroundingsLayer(data, shared, _surroundings_style()).add_to(m)
+    return data
 
 
 def _border_arcs(region, around) -> tuple[list[int], list]:

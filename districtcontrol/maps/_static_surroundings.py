@@ -6,6 +6,7 @@ plain matplotlib Axes in lon/lat, like the districts.
 
 from __future__ import annotations
 
+import functools
 import math
 
 from districtcontrol.maps import _surroundings as around_
@@ -68,12 +69,10 @@ def scale_bar(ax) -> None:
 def locator(ax, region, around: Surroundings) -> None:
     """A small map of Afghanistan with the region dark, in the corner of the map the region leaves emptiest."""
     import geopandas as gpd
-    import shapely
 
     if around.rest.is_empty:
         return  # the region is the whole country
-    inside = shapely.coverage_union_all(region.simplified.geometry.values)
-    country = shapely.simplify(shapely.union(inside, around.rest), 0.03)
+    inside, country = _locator_shapes(around_._RegionKey(region), around.rest)
     minx, miny, maxx, maxy = country.bounds
     aspect = 1 / math.cos(math.radians((miny + maxy) / 2))
     width = LOCATOR_SIZE
@@ -96,6 +95,15 @@ def locator(ax, region, around: Surroundings) -> None:
         spine.set_linewidth(0.6)
     inset.text(0.5, 0.02, "Afghanistan", transform=inset.transAxes, ha="center", va="bottom", fontsize=6,
                color="#333333", **PLAIN)  # fmt: skip
+
+
+@functools.lru_cache(maxsize=4)
+def _locator_shapes(key, rest) -> tuple[object, object]:
+    """The region as one shape and the whole country simplified for the locator, once per region."""
+    import shapely
+
+    inside = shapely.coverage_union_all(key.region.simplified.geometry.values)
+    return inside, shapely.simplify(shapely.union(inside, rest), 0.03)
 
 
 def _axes_ratio(ax) -> float:

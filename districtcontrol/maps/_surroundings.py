@@ -97,9 +97,45 @@ class _RegionKey:
 
 @functools.lru_cache(maxsize=4)
 def _surroundings(key: _RegionKey, box: tuple[float, float, float, float]) -> Surroundings:
-    import shapely
+    """The fit, from the user cache when it was made before for the same shapes and box."""
+    from districtcontrol import _cache
 
     region = key.region
+    country = region.data.country
+    cache_key = {
+        "region": _cache.geometry_digest(region.simplified.geometry.values),
+        "pcodes": list(region.simplified["pcode"]),
+        "country": None if country is None else _cache.geometry_digest(country.geometry.values),
+        "country_pcodes": None if country is None else list(country["pcode"]),
+        "box": list(box),
+    }
+    return _cache.cached("surroundings", cache_key, lambda: _fit(region, box), _encode, _decode)
+
+
+def _encode(around: Surroundings) -> dict:
+    from districtcontrol._cache import geometries_to_text
+
+    return {
+        "names": [name for name, _ in around.countries],
+        "countries": geometries_to_text([geom for _, geom in around.countries]),
+        "lines": geometries_to_text([around.country_borders, around.rest, around.border]),
+        "attribution": around.attribution,
+    }
+
+
+def _decode(payload: dict) -> Surroundings:
+    from districtcontrol._cache import geometries_from_text
+
+    countries = geometries_from_text(payload["countries"])
+    if len(countries) != len(payload["names"]):
+        raise ValueError("names and shapes do not match")
+    country_borders, rest, border = geometries_from_text(payload["lines"])
+    return Surroundings(tuple(zip(payload["names"], countries)), country_borders, rest, border, payload["attribution"])
+
+
+def _fit(region, box: tuple[float, float, float, float]) -> Surroundings:
+    import shapely
+
     inside, rest = _afghanistan(region)
     afghanistan = shapely.union(inside, rest)
     frame = shapely.box(*box)

@@ -86,15 +86,41 @@ def label_layout(data) -> tuple[PlacedLabel, ...]:
 
     adjustText moves them apart once per region (the slowest step of a static map); keep
     the result with :meth:`PreparedRegion.with_labels` so each map draws the subset it labels.
+    The layout is kept in the user cache, keyed by the labels, their anchors, the region's extent
+    and the versions of matplotlib and adjustText (:mod:`districtcontrol._cache`).
     """
     region = prepare_region(data)
-    fig, ax = _figure(region)
     wanted = []
     for row, pt in zip(region.rows, region.simplified.geometry.representative_point()):
         if _view.labelled(row, _view.COMBINED, region.legend):
             wanted.append((row["district"], row["pcode"], (pt.x, pt.y)))
     for prov, pt in zip(region.provinces["province"], region.provinces.geometry.representative_point()):
         wanted.append((prov.upper(), None, (pt.x, pt.y)))
+    from importlib import metadata
+
+    from districtcontrol import _cache
+
+    key = {
+        "labels": [[text, pcode, list(anchor)] for text, pcode, anchor in wanted],
+        "bounds": [float(v) for v in region.simplified.total_bounds],
+        "matplotlib": metadata.version("matplotlib"),
+        "adjustText": metadata.version("adjustText"),
+    }
+    return _cache.cached("labels", key, lambda: _place_labels(region, wanted), _encode_labels, _decode_labels)
+
+
+def _encode_labels(labels) -> list:
+    return [
+        [x.text, x.pcode, [float(v) for v in x.anchor], [float(v) for v in x.position], bool(x.arrow)] for x in labels
+    ]
+
+
+def _decode_labels(rows: list) -> tuple[PlacedLabel, ...]:
+    return tuple(PlacedLabel(t, p, tuple(a), tuple(xy), bool(arrow)) for t, p, a, xy, arrow in rows)
+
+
+def _place_labels(region: PreparedRegion, wanted: list) -> tuple[PlacedLabel, ...]:
+    fig, ax = _figure(region)
     texts = [_label_text(ax, text, anchor, pcode is None) for text, pcode, anchor in wanted]
     # A fixed number of iterations, not adjustText's default one-second budget: the same
     # layout on any machine, and no overlap left on the real data. Leader lines: see _labels.
