@@ -129,7 +129,7 @@ def test_latest_dated_row_decides(tmp_path, real_boundaries):
 
 def test_summary_counts_and_shares(real_boundaries):
     result = run("summary", "--format", "csv", "--boundaries", str(real_boundaries))
-    rows = list(csv.DictReader(io.StringIO(result.output)))
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
     kunduz = next(r for r in rows if r["unit"] == "Kunduz" and r["group"] == "taliban")
     assert (kunduz["level"], kunduz["status"], kunduz["districts"]) == ("province", "captured", "4")
     assert 0 < float(kunduz["area_pct"]) < 100

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 
 import click
@@ -94,3 +95,83 @@ def test_every_internal_link_of_the_readme_leads_somewhere():
     local = [link.split("#")[0] for link in links if not link.startswith(("#", "http://", "https://", "mailto:"))]
     missing = [link for link in local if not (README.parent / link).exists()]
     assert not missing, f"README links to files that do not exist: {missing}"
+
+
+# -- every shell example of the README, run -------------------------------------------------------
+
+# Commands of the shell examples that are not run, and why (each is named in the skip list of the test).
+NOT_RUN = {
+    "python3": "makes a virtual environment (needs the network to install into it)",
+    "pip": "installs from the package index (network)",
+    ".": "activates a virtual environment in an interactive shell",
+    "python": "runs the test suite itself",
+}
+
+
+# Files of shell examples that the README cannot show, and why; commands using them are not run.
+NOT_SHOWN = {
+    "acled-afghanistan.csv": "an ACLED events export: third-party data, neither shown nor shipped",
+    "points.csv": "written by the events example, which reads the ACLED export",
+    "derived.csv": "written by the events example, which reads the ACLED export",
+    "derived.legend.toml": "written by the events example, which reads the ACLED export",
+}
+
+
+def _shell_commands() -> list[str]:
+    """Every command of the README's ```bash blocks: continuation lines joined, ``&&`` chains split."""
+    commands = []
+    for block in re.findall(r"```bash\n(.*?)```", README.read_text(encoding="utf-8"), re.S):
+        for line in block.replace("\\\n", " ").splitlines():
+            commands += [part.strip() for part in line.split("&&") if part.strip()]
+    return commands
+
+
+def _example_files() -> dict[str, str]:
+    """Files the README shows before its examples use them: a fenced block right after "`NAME`:"."""
+    text = README.read_text(encoding="utf-8")
+    return dict(re.findall(r"`([\w.-]+\.(?:csv|toml))`[^`\n]*:\n\n```[a-z]*\n(.*?)```", text, re.S))
+
+
+def test_readme_shows_the_files_its_examples_use():
+    """Every CSV or TOML file a shell example reads is shown in the README, or written by an earlier example."""
+    shown, written = set(_example_files()), set()
+    assert {"series.csv", "legend.toml"} <= shown
+    for command in _shell_commands():
+        words = shlex.split(command)
+        outputs = {words[i + 1] for i, w in enumerate(words[:-1]) if w in ("-o", "--output")}
+        used = {w for w in words if re.fullmatch(r"[\w.-]+\.(csv|toml)", w)} - outputs - set(NOT_SHOWN)
+        assert used <= shown | written, f"the README uses {used - shown - written} without showing it"
+        written |= outputs
+
+
+@pytest.mark.integration
+def test_every_shell_example_of_the_readme_runs(tmp_path, monkeypatch, real_boundaries):
+    """Each ``districtcontrol`` command of the README's shell blocks, in order, in an empty folder.
+
+    The other commands (venv, pip, the test suite) are skipped as listed in ``NOT_RUN``, and those reading
+    a file of ``NOT_SHOWN`` (the ACLED example) are skipped too; the
+    boundaries are the real file, from ``DISTRICTCONTROL_BOUNDARIES``, so nothing is downloaded.
+    """
+    from click.testing import CliRunner
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DISTRICTCONTROL_BOUNDARIES", str(real_boundaries))
+    for name, text in _example_files().items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    ran, skipped = [], []
+    for command in _shell_commands():
+        words = shlex.split(command)
+        if set(words) & set(NOT_SHOWN):
+            skipped.append(f"{words[0]} {words[1]}")
+            continue
+        if words[0] != "districtcontrol":
+            assert words[0] in NOT_RUN, f"README shell example not run and not explained: {command}"
+            skipped.append(words[0])
+            continue
+        result = CliRunner().invoke(main, words[1:])
+        assert result.exit_code == 0, f"{command}\n{result.output}"
+        ran.append(words[1])
+    assert ran == ["build", "import", "build"]
+    assert set(skipped) == {"python3", ".", "pip", "python", "districtcontrol events", "districtcontrol build"}
+    assert (tmp_path / "maps" / "index.html").is_file() and (tmp_path / "taliban-2021.csv").is_file()
+    assert (tmp_path / "maps-2021" / "taliban.png").is_file()

@@ -143,10 +143,56 @@ def test_geopackage_columns_are_typed(written):
     info = pyogrio.read_info(written[".gpkg"], layer="districts")
     types = dict(zip(info["fields"], info["ogr_types"]))
     assert info["geometry_type"] == "MultiPolygon" and info["crs"] == "EPSG:4326"
-    # `is` has no record in most of the country and `imu_date` none anywhere: still text columns.
+    # `is` has no record in most of the country and `imu_date` none anywhere: still typed columns.
     numbers = {"population", "population_year"}
-    assert all(t == "OFTString" for f, t in types.items() if f not in numbers), types
+    dates = {f"{g}_date" for g in read_legend().group_keys}
+    assert all(t == "OFTString" for f, t in types.items() if f not in numbers | dates), types
     assert {types[f] for f in numbers & set(types)} <= {"OFTInteger64", "OFTInteger"}
+    assert {types[f] for f in dates} == {"OFTDate"}
+
+
+@pytest.mark.integration
+def test_one_geometry_type_in_every_format(written):
+    """GIS tools give a layer one geometry type: every district is a MultiPolygon in every format."""
+    import pyarrow.parquet as pq
+    import pyogrio
+
+    for suffix in (".geojson", ".gpkg", ".parquet"):
+        assert set(read_back(written[suffix]).geom_type) == {"MultiPolygon"}, suffix
+    features = json.loads(written[".geojson"].read_text())["features"]
+    assert {f["geometry"]["type"] for f in features} == {"MultiPolygon"}
+    assert pyogrio.read_info(written[".gpkg"], layer="districts")["geometry_type"] == "MultiPolygon"
+    geo = json.loads(pq.read_schema(written[".parquet"]).metadata[b"geo"])
+    assert geo["columns"]["geometry"]["geometry_types"] == ["MultiPolygon"]
+
+
+@pytest.mark.integration
+def test_dates_are_dates_in_geopackage_and_parquet(written):
+    """``<group>_date`` is a date type where the format has one; a month holds from its first day."""
+    import datetime as dt
+
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(written[".parquet"])
+    assert {str(schema.field(f"{g}_date").type) for g in read_legend().group_keys} == {"date32[day]"}
+    kunduz = pq.read_table(written[".parquet"]).to_pandas().set_index("pcode").loc["AF1901"]
+    assert kunduz["taliban_date"] == dt.date(2015, 10, 1)
+    assert '"date":"2015-10"' in kunduz["history"]  # the date as the table wrote it
+    with sqlite3.connect(written[".gpkg"]) as db:
+        declared = {row[1]: row[2] for row in db.execute("PRAGMA table_info(districts)")}
+        stored = db.execute("SELECT taliban_date FROM districts WHERE pcode = 'AF1901'").fetchone()[0]
+    assert declared["taliban_date"] == "DATE" and stored == "2015-10-01"
+
+
+@pytest.mark.integration
+def test_geopackage_opens_its_district_layer_by_default(written):
+    """The data layer is the first: what geopandas and GDAL open when no layer is named."""
+    import geopandas as gpd
+    import pyogrio
+
+    assert [name for name, _ in pyogrio.list_layers(written[".gpkg"])] == ["districts", "layer_styles"]
+    frame = gpd.read_file(written[".gpkg"])
+    assert len(frame) == 399 and set(frame.geom_type) == {"MultiPolygon"} and "pcode" in frame
 
 
 @pytest.mark.integration
@@ -275,9 +321,8 @@ def test_null_groups_and_population_keep_their_types(tmp_path, tiny_districts):
     assert types["is"] == types["imu"] == types["imu_note"] == types["combined"] == "OFTString"
     schema = pq.read_schema(tmp_path / "d.parquet")
     assert str(schema.field("population").type) == "int64"
-    assert all(
-        str(schema.field(name).type) in ("string", "large_string") for name in ("is", "imu", "imu_date", "history")
-    )
+    assert all(str(schema.field(name).type) in ("string", "large_string") for name in ("is", "imu", "history"))
+    assert str(schema.field("imu_date").type) == "date32[day]"
     for back in (read_back(tmp_path / "d.gpkg"), read_back(tmp_path / "d.parquet")):
         assert back["population"].isna().tolist() == [False, True, False, False, True]
         assert back["population"].dropna().astype(int).tolist() == [1200, 3400, 560]

@@ -412,7 +412,7 @@ def test_national_total_of_1395_equals_the_statistics_office(real_boundaries):
 
     args = ["summary", "--region", "all", "--population-year", "1395", "--format", "csv", "--boundaries"]
     result = CliRunner().invoke(main, [*args, str(real_boundaries)])
-    rows = list(csv.DictReader(io.StringIO(result.output)))
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
     country = {int(r["unit_population"]) for r in rows if r["level"] == "country"}
     assert country and all(abs(total - 27_657_145) <= 0.001 * 27_657_145 for total in country)
     assert {r["population_source"] for r in rows} == {
@@ -439,3 +439,30 @@ def test_summary_csv_cells_a_spreadsheet_would_run_are_neutralised(tiny_district
     rows = list(csv.DictReader(io.StringIO(format_summary(summary, "csv"))))
     provinces = {r["unit"] for r in rows if r["level"] == "province"}
     assert provinces == {'\'=HYPERLINK("http://x")'}
+
+
+SUMMER_2021 = [
+    {"group": "taliban", "district": "Khanabad", "status": "contested", "date": "2021-06-22"},
+    {"group": "taliban", "district": "Dashti Archi", "status": "captured", "date": "2021-08-08"},
+]
+
+
+@pytest.mark.integration
+def test_a_year_without_estimates_is_a_warning_of_the_data_and_of_the_cli(tmp_path, real_boundaries, population_file):
+    """2021 is solar year 1400, after the last estimates: the year used is said in data.warnings and on stderr."""
+    from click.testing import CliRunner
+
+    from districtcontrol.cli import main
+    from districtcontrol.geo import load_control
+
+    data = load_control(SUMMER_2021, real_boundaries, "Kunduz", population=population_file)
+    assert data.population.year == 1398
+    assert [w for w in data.warnings if "population" in w] == [
+        "no population estimate for solar year 1400 (August 2021); using 1398"
+    ]
+    table = tmp_path / "t.csv"
+    pd.DataFrame(SUMMER_2021).to_csv(table, index=False)
+    args = ["--table", str(table), "--region", "Kunduz", "--boundaries", str(real_boundaries)]
+    result = CliRunner().invoke(main, ["summary", *args, "--population", str(population_file)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("no population estimate for solar year 1400 (August 2021); using 1398") == 1

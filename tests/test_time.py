@@ -171,9 +171,9 @@ def test_every_output_states_the_date_it_shows(kunduz_table, real_boundaries, tm
     assert (collection["as_of"], collection["when"]) == ("2015-10-01", "as of 1 October 2015")
     table = run("summary", *common, "--as-of", "2015-10-01").output
     assert table.splitlines()[0] == "As of 1 October 2015"
-    rows = list(csv.DictReader(io.StringIO(run("summary", *common, "--format", "csv", "--as-of", "2015-10").output)))
+    rows = list(csv.DictReader(io.StringIO(run("summary", *common, "--format", "csv", "--as-of", "2015-10").stdout)))
     assert {(r["as_of"], r["when"]) for r in rows} == {("2015-10", "as of October 2015")}
-    body = json.loads(run("summary", *common, "--format", "json").output)
+    body = json.loads(run("summary", *common, "--format", "json").stdout)
     assert (body["as_of"], body["when"]) == ("2016", "events of 1 September 2015 to 2016")  # one row undated
     html = tmp_path / "k.html"
     assert run("map", "taliban", "-o", html, *common, "--as-of", "2015-09-30").exit_code == 0
@@ -262,7 +262,7 @@ def test_summary_as_of_counts_what_the_source_counts(takeover, real_boundaries, 
     iso = f"{year}-{int(month):02d}-{int(date):02d}"
     args = ["summary", "--format", "csv", "--table", table, "--legend", legend, "--date-format", US_DATES]
     result = run(*args, "--region", "all", "--no-population", "--boundaries", real_boundaries, "--as-of", iso)
-    rows = [r for r in csv.DictReader(io.StringIO(result.output)) if r["level"] == "country"]
+    rows = [r for r in csv.DictReader(io.StringIO(result.stdout)) if r["level"] == "country"]
     held = held_per_date(series)[iso]
     reported = len({obs.pcode for obs in series})
     assert [(r["status"], int(r["districts"])) for r in rows] == [("captured", held), ("none", reported - held)]
@@ -386,3 +386,26 @@ def test_popups_list_each_districts_changes_over_time(takeover_data):
     assert f"<b>Over time</b><br>Taliban: {told}</p>" in popups[retaken]
     never = next(pc for pc in popups if not any(c.pcode == pc for c in every))
     assert "Over time" not in popups[never]
+
+
+@pytest.mark.integration
+def test_summarise_has_the_date_columns_the_csv_has(kunduz_table, real_boundaries):
+    """One source for ``as_of``/``when``: the Python summary carries the columns the CLI's CSV writes."""
+    from districtcontrol.geo.summary import format_summary, summarise
+
+    summary = summarise(_load(kunduz_table, real_boundaries, "2015-10"))
+    assert set(summary["as_of"]) == {"2015-10"} and set(summary["when"]) == {"as of October 2015"}
+    rows = list(csv.DictReader(io.StringIO(format_summary(summary, "csv"))))
+    assert list(rows[0])[-2:] == ["as_of", "when"]
+    assert {(r["as_of"], r["when"]) for r in rows} == {("2015-10", "as of October 2015")}
+    assert "as_of" not in json.loads(format_summary(summary, "json"))["rows"][0]
+    assert "as_of" not in format_summary(summary, "table").splitlines()[1]
+
+
+@pytest.mark.integration
+def test_summarise_of_an_undated_table_has_no_date_columns(real_boundaries):
+    from districtcontrol.geo.summary import summarise
+
+    rows = [{"group": "taliban", "province": "Kunduz", "district": "Khanabad", "status": "captured"}]
+    summary = summarise(_load(rows, real_boundaries))
+    assert "as_of" not in summary and "when" not in summary

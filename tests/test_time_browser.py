@@ -39,7 +39,7 @@ def takeover_map(tmp_path_factory, real_boundaries):
 def summary_count(summary_args: list[str], as_of: str) -> int:
     """Districts captured in the country as of a date, as ``districtcontrol summary --as-of`` reports them."""
     result = CliRunner().invoke(main, [*summary_args, "--as-of", as_of], catch_exceptions=False)
-    rows = csv.DictReader(io.StringIO(result.output))
+    rows = csv.DictReader(io.StringIO(result.stdout))
     return sum(int(r["districts"]) for r in rows if r["level"] == "country" and r["status"] == "captured")
 
 

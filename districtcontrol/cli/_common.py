@@ -163,7 +163,10 @@ def _load(
     as_of=None,
     **files,
 ):
-    """Load a region with the options every loading command shares (table, legend, aliases, boundaries, population, date)."""
+    """Load a region with the options every loading command shares (table, legend, aliases, boundaries, population, date).
+
+    Its warnings (districts counted in another province, population estimates of another year) go to stderr.
+    """
     from districtcontrol.data import read_table
     from districtcontrol.data.legend import read_legend
     from districtcontrol.geo import load_control
@@ -172,7 +175,7 @@ def _load(
     # The table is read once: it may be a pipe such as /dev/stdin.
     records = read_table(table, date_format=click.get_current_context().meta.get("date_format"), legend=legend)
     population = False if no_population else population
-    return load_control(
+    data = load_control(
         table,
         files.pop("boundaries"),
         region,
@@ -184,6 +187,9 @@ def _load(
         as_of=as_of,
         **files,
     )
+    for line in data.warnings:
+        click.echo(f"  note: {line}", err=True)
+    return data
 
 
 def _report_names(decisions, warnings, counted: str = "row(s) with names") -> None:

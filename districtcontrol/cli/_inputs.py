@@ -74,16 +74,23 @@ def validate(table, legend, aliases, names, **files) -> None:
 
     TABLE defaults to the shipped table. Exits 2 if there is any problem.
     """
-    from districtcontrol.data import default_table_path, read_table
+    from districtcontrol.data import TableError, default_table_path
     from districtcontrol.data.legend import read_legend
+    from districtcontrol.data.table import check_table
     from districtcontrol.geo.pipeline import check_names
 
     date_format = click.get_current_context().meta.get("date_format")
-    records = read_table(table, date_format=date_format, legend=read_legend(legend))
-    if names:
+    records, problems = check_table(table, date_format=date_format, legend=read_legend(legend))
+    if names and records:
         label = str(table) if table else f"shipped {default_table_path().name}"
-        decisions, warnings = check_names(records, label, aliases=aliases, **files)
-        _report_names(decisions, warnings)
+        try:
+            decisions, warnings = check_names(records, label, aliases=aliases, **files)
+        except TableError as exc:  # the names of the good rows, reported with the other rows' problems
+            problems = [*problems, *exc.problems]
+        else:
+            _report_names(decisions, warnings)
+    if problems:
+        raise TableError(sorted(problems, key=lambda p: p.line or 0))
     click.echo(f"{table or 'shipped table'}: {len(records)} rows, no problems.")
 
 

@@ -156,7 +156,7 @@ def build(
     check_base_url(base_url)
     _exit_cleanly_on_sigterm()
     data = _load(**load)
-    _report_names(data.name_decisions, data.warnings)
+    _report_names(data.name_decisions, ())  # the warnings are shown by _load
     for group in groups_without_records(data):
         click.echo(f"No map for {data.legend.group_label(group)} ({group}): it has no record in this region.", err=True)
     why = no_timeline_reason(data)

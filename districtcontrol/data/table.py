@@ -49,6 +49,8 @@ OPTIONAL_COLUMNS = ("pcode",)
 REQUIRED_COLUMNS = ("group", "district", "status")
 REQUIRED = ("group", "status")
 MAX_FIELD_CHARS = 20_000
+# How close (rapidfuzz ratio, case aside) a mistyped key, value or column must be to be offered as "did you mean".
+DID_YOU_MEAN_SCORE = 50
 _KNOWN = COLUMNS + OPTIONAL_COLUMNS
 
 TableInput = Any  # a path, a pandas DataFrame, a list of dicts, or None for the shipped table
@@ -137,6 +139,16 @@ def read_table(table: TableInput = None, *, date_format: str | None = None, lege
 def validate_table(table: TableInput = None, *, date_format: str | None = None, legend=None) -> list[Problem]:
     """Return every problem in a control table (an empty list when it is fine); see :func:`read_table`."""
     return _parse(table, date_format, legend)[1]
+
+
+def check_table(
+    table: TableInput = None, *, date_format: str | None = None, legend=None
+) -> tuple[list[Record], list[Problem]]:
+    """The records of a table's good rows and every problem of the others, without raising.
+
+    What ``validate`` needs to go on to the names of the good rows when some rows are bad.
+    """
+    return _parse(table, date_format, legend)
 
 
 def _parse(table: TableInput, date_format: str | None, legend=None) -> tuple[list[Record], list[Problem]]:
@@ -419,10 +431,19 @@ def _allowed(column: str, vocabulary: _Vocabulary) -> str:
 
 
 def _closest(value: str, choices: tuple[str, ...]) -> str:
+    return did_you_mean(value, choices) + "one of " + ", ".join(choices)
+
+
+def did_you_mean(value: str, choices) -> str:
+    """``"did you mean 'X'? "`` for the choice closest to a mistyped value (case aside), or ``""`` if none is close."""
+    best = closest_choice(value, choices)
+    return f"did you mean '{best}'? " if best is not None else ""
+
+
+def closest_choice(value: str, choices) -> str | None:
+    """The choice closest to ``value`` (rapidfuzz ratio, case aside) if it is close enough, else None."""
     from rapidfuzz import fuzz, process
 
-    best = process.extractOne(value, choices, scorer=fuzz.ratio)
-    options = "one of " + ", ".join(choices)
-    if best and best[1] >= 50:
-        return f"did you mean '{best[0]}'? {options}"
-    return options
+    choices = list(choices)
+    best = process.extractOne(value.casefold(), [c.casefold() for c in choices], scorer=fuzz.ratio)
+    return choices[best[2]] if best and best[1] >= DID_YOU_MEAN_SCORE else None

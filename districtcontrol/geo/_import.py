@@ -32,6 +32,8 @@ from districtcontrol.data.table import (
     Record,
     TableError,
     _no_garbage_collection,
+    closest_choice,
+    did_you_mean,
     validate_table,
 )
 from districtcontrol.geo._join import ResolvedRecord, _as_written, _resolution_problem, _same_place_problems
@@ -189,7 +191,7 @@ def parse_values(values: str | Mapping[str, str] | None, legend: Legend) -> dict
         if status not in allowed:
             raise DistrictControlError(
                 f"--values maps '{raw}' to '{status}', which is not a status of the legend; "
-                f"use one of {', '.join(allowed)} (declare new ones in a legend file, --legend)"
+                f"{did_you_mean(status, allowed)}use one of {', '.join(allowed)} (declare new ones in a legend file, --legend)"
             )
         if mapping.get(raw, status) != status:
             raise DistrictControlError(f"--values maps '{raw}' twice, to '{mapping[raw]}' and to '{status}'; keep one")
@@ -213,7 +215,8 @@ def _check_group(group: str, legend: Legend) -> None:
     if group not in legend.group_keys:
         where = legend.path.name if legend.path else "the legend"
         raise DistrictControlError(
-            f"--group '{group}' is not a group of {where}; use one of {', '.join(legend.group_keys)} "
+            f"--group '{group}' is not a group of {where}; {did_you_mean(group, legend.group_keys)}"
+            f"use one of {', '.join(legend.group_keys)} "
             "or declare it in a legend file (--legend)"
         )
 
@@ -286,7 +289,8 @@ class _SourceReader:
             key = column_key(wanted)
             if key not in keys:
                 msg = f"no column '{wanted}' (given with --{role}); the header is: {','.join(header)}"
-                self.problems.append(Problem(self.name, 1, wanted, msg, f"give --{role} one of the header's names"))
+                hint = f"{did_you_mean(wanted, header)}give --{role} one of the header's names"
+                self.problems.append(Problem(self.name, 1, wanted, msg, hint))
             elif key in twice:
                 where = " and ".join(map(str, twice[key]))
                 msg = f"column '{wanted}' appears {len(twice[key])} times (columns {where})"
@@ -330,8 +334,17 @@ class _SourceReader:
         shown = f"value '{raw}'" if raw else "an empty cell"
         statuses = ", ".join((*self.legend.status_keys, NONE_STATUS))
         msg = f"{shown} in column '{self.headers['status']}' (first on this line) is not mapped by --values and is not a status of the legend"
-        hint = f"add {raw}=<status> to --values; statuses: {statuses}"
+        hint = f"{self._close_to(raw)}add {raw}=<status> to --values; statuses: {statuses}"
         return Problem(self.name, line, self.headers["status"], msg, hint)
+
+    def _close_to(self, raw: str) -> str:
+        """What an unmapped value may be a typo of: a key of --values (matched as written), or a status."""
+        if not raw:
+            return ""
+        key = closest_choice(raw, self.mapping) if self.mapping else None
+        if key is not None:
+            return f"--values maps '{key}', not '{raw}' (values are matched as written); "
+        return did_you_mean(raw, (*self.legend.status_keys, NONE_STATUS))
 
     def _date(self, line: int, raw: str) -> str | None:
         """The ISO date of a raw date ('' when the row has none); None, with a problem, when it is no date."""

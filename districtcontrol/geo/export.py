@@ -16,6 +16,7 @@ from districtcontrol._style import GROUP_FIELD_SUFFIXES, NAME_COLUMNS, POPULATIO
 from districtcontrol.data.legend import NONE_STATUS, Legend, read_legend
 from districtcontrol.geo import _qgis
 from districtcontrol.geo._join import latest_record
+from districtcontrol.geo._time import period
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +150,15 @@ def flat_districts(districts, legend: Legend | None = None, *, precision: int = 
     columns["sources"] = _text(districts["sources"])
     columns["history"] = list(districts["history"])
     geometry = snap_geometry(districts.geometry.to_crs(4326).values, precision, list(districts["pcode"]))
-    return gpd.GeoDataFrame(columns, geometry=geometry, crs=4326)
+    return gpd.GeoDataFrame(columns, geometry=_multi(geometry), crs=4326)
+
+
+def _multi(geometries):
+    """Every district as a MultiPolygon: one geometry type in every format, whatever a district's parts."""
+    import numpy as np
+    import shapely
+
+    return np.array([g if g.geom_type == "MultiPolygon" else shapely.MultiPolygon([g]) for g in geometries])
 
 
 def snap_geometry(geometries, precision: int = DEFAULT_PRECISION, pcodes: list[str] | None = None):
@@ -256,17 +265,37 @@ def _write_geopackage(frame, path: Path, legend: Legend) -> None:
     import pyogrio
 
     with atomic_path(path) as tmp:
-        pyogrio.write_dataframe(_history_text(frame), tmp, layer=GPKG_LAYER, driver="GPKG", promote_to_multi=True)
+        # The data layer is written first, so it is the one GDAL, geopandas and QGIS open by default.
+        flat = _typed(frame, legend)
+        pyogrio.write_dataframe(flat, tmp, layer=GPKG_LAYER, driver="GPKG", use_arrow=True)
         _qgis.store_styles(tmp, GPKG_LAYER, legend)
 
 
 def _write_geoparquet(frame, path: Path, legend: Legend) -> None:
+    with atomic_path(path) as tmp:
+        _typed(frame, legend).to_parquet(tmp, index=False)
+
+
+def _typed(frame, legend: Legend):
+    """The frame for formats with types: text columns as text, ``<group>_date`` as dates, history as JSON text.
+
+    A date holds from the first day of its period (``2015-10`` is 1 October 2015, as for ``--as-of``);
+    the date as the table wrote it stays in ``history``.
+    """
     import pandas as pd
+    import pyarrow as pa
 
     flat = _history_text(frame)
-    flat = flat.astype({c: pd.StringDtype() for c in _text_columns(flat)})
-    with atomic_path(path) as tmp:
-        flat.to_parquet(tmp, index=False)
+    dates = [f"{group}_date" for group in legend.group_keys]
+    flat = flat.astype({c: pd.StringDtype() for c in _text_columns(flat) if c not in dates})
+    return flat.assign(
+        **{c: pd.array([_first_day(v) for v in flat[c]], dtype=pd.ArrowDtype(pa.date32())) for c in dates}
+    )
+
+
+def _first_day(value):
+    """The first day of an ISO date, month or year (``2015``, ``2015-10``, ``2015-10-03``), or None."""
+    return None if _missing(value) else period(str(value)).start
 
 
 def _write_csv(frame, path: Path, legend: Legend) -> None:

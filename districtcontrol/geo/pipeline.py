@@ -131,14 +131,14 @@ def load_control(
     provinces = tuple(region_provinces(region, resolver, recorded))
     day = asked.end if asked else None
     country = join_control(all_districts, resolved, legend.group_keys, day)
-    people = _population(population, population_year, all_districts, records, day)
+    people, population_notes = _population(population, population_year, all_districts, records, day)
     if people is not None:
         series, use = people
         country["population"] = series.reindex(country["pcode"]).to_numpy()
         country["population_year"] = use.year
     in_region = country[country["province_pcode"].isin(provinces)].reset_index(drop=True)
     notes = [n for n in province_notes(resolved) if n.province_pcode in provinces and holds(n.date, day)]
-    warnings = tuple(_moved_districts(resolved, resolver))
+    warnings = (*_moved_districts(resolved, resolver), *population_notes)
     decisions = tuple(_name_decisions(resolved, resolver, table_label))
     shown, when = when_words(dates, asked)
     left_out = find_unplaced(table_path, unplaced)
@@ -235,29 +235,35 @@ def _first_day(text: str) -> dt.date:
 
 
 def _population(population, year: int | None, all_districts, records, as_of: dt.date | None = None):
-    """(people per P-code, PopulationUse) or None when population is off or unavailable.
+    """((people per P-code, PopulationUse) or None when population is off or unavailable, warnings).
 
     Estimates asked for by path must join; found by themselves (environment, cache, download)
-    they are left out, with a warning, when they cannot be joined to this boundary file.
+    they are left out, with a warning, when they cannot be joined to this boundary file. The
+    warnings (``ControlData.warnings``; the CLI shows them) say so, or that the year wanted has no
+    estimates and which year is used.
     """
     from districtcontrol import DistrictControlError
     from districtcontrol.geo.population import find_population
 
     if population is False:
-        return None
+        return None, ()
     asked = population not in (None, True)
     found = find_population(population if asked else None)
     if found is None:
-        return None
+        return None, ()
     try:
         estimates = _estimates(found.path, all_districts, year, latest_date(records))
     except DistrictControlError as exc:
         if asked:
             raise
-        log.warning("population figures are left out: they do not join to this boundary file (%s)", exc)
-        return None
-    year, why = _choose_year(estimates, year, as_of or latest_date(records))
-    return estimates.by_pcode(year), PopulationUse(year, estimates.attribution(year), why)
+        warning = f"population figures are left out: they do not join to this boundary file ({exc})"
+        log.info(warning)
+        return None, (warning,)
+    year, why, warning = _choose_year(estimates, year, as_of or latest_date(records))
+    notes = (warning,) if warning else ()
+    for note in notes:
+        log.info(note)
+    return (estimates.by_pcode(year), PopulationUse(year, estimates.attribution(year), why)), notes
 
 
 def _estimates(path, all_districts, asked: int | None, date: dt.date | None):
@@ -270,18 +276,19 @@ def _estimates(path, all_districts, asked: int | None, date: dt.date | None):
     return load_population(path, boundaries_frame=all_districts, year=one)
 
 
-def _choose_year(estimates, asked: int | None, date: dt.date | None) -> tuple[int, str]:
+def _choose_year(estimates, asked: int | None, date: dt.date | None) -> tuple[int, str, str]:
+    """(the year to use, why, a warning when the year wanted has no estimates)."""
     from districtcontrol.geo.population import solar_year
 
     years = estimates.years
     if asked is not None:
         estimates.by_pcode(asked)  # an error naming the years there are, if there is none for it
-        return asked, "as asked"
+        return asked, "as asked", ""
     if date is None:
-        return years[-1], "the latest estimates (the table has no dates)"
+        return years[-1], "the latest estimates (the table has no dates)", ""
     wanted = solar_year(date)
     if wanted in years:
-        return wanted, f"the estimate year containing {date:%B %Y}"
+        return wanted, f"the estimate year containing {date:%B %Y}", ""
     chosen = max((y for y in years if y <= wanted), default=years[0])
-    log.warning("no population estimate for solar year %s; using %s", wanted, chosen)
-    return chosen, f"the estimates nearest to {date:%B %Y} (none for solar year {wanted})"
+    warning = f"no population estimate for solar year {wanted} ({date:%B %Y}); using {chosen}"
+    return chosen, f"the estimates nearest to {date:%B %Y} (none for solar year {wanted})", warning

@@ -34,6 +34,8 @@ COLUMNS = [
     "country_area_pct",
     "country_population_pct",
 ]
+# The date the statuses are as of and its wording, on every row of a summary of a dated table.
+DATE_COLUMNS = ("as_of", "when")
 CAVEAT = (
     "Population counts everyone living in a district with a record, not the people under a group's control; "
     "km² likewise counts whole districts."
@@ -45,8 +47,9 @@ def summarise(data):
 
     Rows per province of the region, the region and the country, per group and status of the
     legend: districts, km² and population with their shares (see :func:`summary_table`),
-    plus ``attrs["notes"]``: every row of the table counted in another province than it names,
-    ``attrs["as_of"]``, ``attrs["when"]``: the date the statuses are as of and its wording, and
+    plus ``attrs["notes"]``: every row of the table counted in another province than it names.
+    When the table has dates, the columns ``as_of`` and ``when`` (also ``attrs["as_of"]``,
+    ``attrs["when"]``) give the date the statuses are as of and its wording, as in the CSV.
     ``attrs["unplaced"]``: the count of the source's names an import could not place ("" for none).
     The region row is named by what the region is (``data.region_name``: "Afghanistan",
     "Region north", "32 provinces").
@@ -66,9 +69,10 @@ def summarise(data):
         population_source=data.population_credit if data.population else "",
     )
     summary.attrs["notes"] = [w for w in data.warnings if "boundary file has it in" in w]
-    summary.attrs["as_of"], summary.attrs["when"] = getattr(data, "as_of", None), getattr(data, "when", "")
+    as_of, when = getattr(data, "as_of", None), getattr(data, "when", "")
+    summary.attrs["as_of"], summary.attrs["when"] = as_of, when
     summary.attrs["unplaced"] = counted(data.unplaced, [r.record.date for r in data.records])
-    return summary
+    return summary.assign(**{DATE_COLUMNS[0]: as_of, DATE_COLUMNS[1]: when}) if when else summary
 
 
 def summary_table(
@@ -212,11 +216,14 @@ def format_summary(summary, fmt: str = "table", *, labels: Mapping[str, str] | N
     if fmt == "csv":
         from districtcontrol._csv import spreadsheet_safe
 
-        shown = summary.assign(population_source=source) if source else summary
+        dated = [c for c in DATE_COLUMNS if c in summary]
+        shown = summary.drop(columns=dated)
+        shown = shown.assign(population_source=source) if source else shown
         text = [c for c in shown.columns if shown[c].map(lambda v: isinstance(v, str)).any()]
         shown = shown.assign(**{c: shown[c].map(spreadsheet_safe) for c in text})
-        shown = shown.assign(as_of=as_of, when=when) if when else shown
+        shown = shown.join(summary[dated].map(spreadsheet_safe))
         return shown.to_csv(index=False, lineterminator="\n")
+    summary = summary.drop(columns=[c for c in DATE_COLUMNS if c in summary])
     if fmt == "json":
         records = json.loads(summary.to_json(orient="records", force_ascii=False))
         notes = summary.attrs.get("notes", [])

@@ -46,8 +46,11 @@ def draw_border(ax, around: Surroundings) -> None:
         )
 
 
-def scale_bar(ax) -> None:
-    """A bar of a round number of km below the map's lower left corner, true at the map's middle latitude."""
+def scale_bar(ax) -> list:
+    """A bar of a round number of km below the map's lower left corner, true at the map's middle latitude.
+
+    Returns its artists (the bar's halves and its numbers).
+    """
     from matplotlib.patches import Rectangle
 
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
@@ -56,14 +59,16 @@ def scale_bar(ax) -> None:
     km = min(NICE_KM, key=lambda k: abs(k - width_km / 7))
     length = km / width_km  # in axes fractions
     y, h = -0.018, 0.008
+    artists = []
     for i, colour in enumerate(("#222222", "#FFFFFF")):
-        ax.add_patch(
+        artists.append(ax.add_patch(
             Rectangle((0.01 + i * length / 2, y), length / 2, h, transform=ax.transAxes, clip_on=False,
                       facecolor=colour, edgecolor="#222222", linewidth=0.6, zorder=8)
-        )  # fmt: skip
+        ))  # fmt: skip
     for fraction, text in ((0, "0"), (0.5, f"{km // 2:g}" if km % 2 == 0 else f"{km / 2:g}"), (1, f"{km} km")):
-        ax.text(0.01 + fraction * length, y - 0.004, text, transform=ax.transAxes, ha="center", va="top",
-                fontsize=6.5, color="#222222", **PLAIN)  # fmt: skip
+        artists.append(ax.text(0.01 + fraction * length, y - 0.004, text, transform=ax.transAxes, ha="center",
+                               va="top", fontsize=6.5, color="#222222", **PLAIN))  # fmt: skip
+    return artists
 
 
 def locator(ax, region, around: Surroundings) -> None:

@@ -26,6 +26,9 @@ PLAIN = {"parse_math": False}
 ARROW = {"arrowstyle": "-", "color": "#555555", "lw": 0.4}
 MIN_ARROW_PX = 5
 LAYOUT_ITERATIONS = 100
+# The credit under a caller's Axes: the sizes tried (points), and its distance below the scale bar.
+CREDIT_SIZES = (6, 5.5, 5, 4.5, 4)
+CREDIT_GAP_PX = 2
 
 
 def static_map(
@@ -61,12 +64,12 @@ def static_map(
     _labels(ax, region, name, labels)
     _notes(ax, region, name)
     _legend(ax, region, name)
-    _static_surroundings.scale_bar(ax)
+    bar = _static_surroundings.scale_bar(ax)
     _static_surroundings.locator(ax, region, around)
     if own_figure:
         _titles(ax.figure, region, name, captions)
     else:
-        _axes_titles(ax, region, name, captions)
+        _axes_titles(ax, region, name, captions, bar)
     return ax.figure
 
 
@@ -295,23 +298,48 @@ def _titles(fig, region: PreparedRegion, name: str, captions) -> None:
     fig.text(0.99, 0.08 / height, credit, ha="right", va="bottom", fontsize=7, color="#444444", **PLAIN)
 
 
-def _axes_titles(ax, region: PreparedRegion, name: str, captions) -> None:
-    """Title and subtitle above a caller's Axes, attribution below it."""
+def _axes_titles(ax, region: PreparedRegion, name: str, captions, below) -> None:
+    """Title and subtitle above a caller's Axes, and the credit below the scale bar, wrapped to the axes' width.
+
+    ``below`` are the artists already under the axes (the scale bar): the credit goes under them,
+    wrapped to the axes' width, in the largest size that stays inside the figure; where no size
+    fits, it goes inside the axes along their bottom edge, on a white ground.
+    """
     from districtcontrol.maps.interactive import map_text
 
     text = map_text(region, name, captions)
-    ax.set_title("\n".join(x for x in (text.title, text.subtitle, *text.notes) if x), fontsize=9, **PLAIN)
-    ax.text(
-        1,
-        -0.01,
-        f"{text.attribution}\n{NATURAL_EARTH_CREDIT} · {BORDER_NOTE}",
-        transform=ax.transAxes,
-        ha="right",
-        va="top",
-        fontsize=6,
-        color="#444444",
-        **PLAIN,
-    )
+    ax.apply_aspect()
+    axes_box = ax.get_window_extent()
+    title = ax.set_title("", fontsize=9, **PLAIN)
+    lines = [_wrapped(title, [line], axes_box.width) for line in (text.title, text.subtitle, *text.notes) if line]
+    title.set_text("\n".join(lines))
+    parts = [*text.attribution.split(" · "), NATURAL_EARTH_CREDIT, BORDER_NOTE]
+    top = min(artist.get_window_extent().y0 for artist in below) - CREDIT_GAP_PX
+    credit = ax.text(0, 0, "", transform=ax.transAxes, ha="left", va="top", color="#444444", **PLAIN)
+    for size in CREDIT_SIZES:
+        credit.set_fontsize(size)
+        credit.set_text(_wrapped(credit, parts, axes_box.width))
+        credit.set_position((0, ax.transAxes.inverted().transform((axes_box.x0, top))[1]))
+        if credit.get_window_extent().y0 >= ax.figure.bbox.y0:
+            return
+    credit.set_position((0.005, 0.005))
+    credit.set_verticalalignment("bottom")
+    credit.set_bbox({"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1})
+    credit.set_zorder(9)
+
+
+def _wrapped(text, parts: list[str], width: float) -> str:
+    """``parts`` joined by " · " into lines no wider than ``width`` pixels at ``text``'s size; long parts break at spaces."""
+    lines: list[str] = []
+    for part in parts:
+        for i, word in enumerate(part.split(" ")):
+            candidate = f"{lines[-1]}{' ' if i else ' · '}{word}" if lines else word
+            text.set_text(candidate)
+            if lines and text.get_window_extent().width <= width:
+                lines[-1] = candidate
+            else:
+                lines.append(word)
+    return "\n".join(lines)
 
 
 def save_figure(fig, path: str | Path) -> Path:

@@ -20,6 +20,8 @@ from districtcontrol.geo.names._rules import (
     _confident,
 )
 
+MAX_STARTING = 3  # districts starting with a refused name, suggested first
+
 
 class _Decision:
     """One resolution: tries the query's pieces in order and turns the outcome into a Resolution.
@@ -193,11 +195,13 @@ class _Decision:
         return Resolution(self.province, self.district, "unresolved", 100.0, suggestions=labels, problem=problem)
 
     def _unresolved(self, ranked: list[tuple[District, float]], elsewhere: list[District]) -> Resolution:
+        starting = self.r._starting(self.query.text, self.scope)[:MAX_STARTING]
+        suggested = [*starting, *(d for d, _ in ranked if d not in starting)][:4]
         if self.scope is not None:
-            labels = [d.label for d, _ in ranked[:4]] + [d.label for d in elsewhere]
+            labels = [d.label for d in suggested] + [d.label for d in elsewhere]
             problem = f"no district of {self.scope.name} matches '{self.district}' with confidence"
         else:
-            labels = [d.label for d, _ in ranked[:4]]
+            labels = [d.label for d in suggested]
             problem = f"no district matches '{self.district}' with confidence and no province was given"
         best = round(ranked[0][1], 1) if ranked else 0.0
         runner = (ranked[1][0].name, round(ranked[1][1], 1)) if len(ranked) > 1 else ("", 0.0)

@@ -36,6 +36,7 @@ from districtcontrol.geo.names._records import (
     _unique_scores,
 )
 from districtcontrol.geo.names._rules import (
+    MIN_PREFIX_LETTERS,
     MIN_SKELETON,
     MIN_SKELETON_IN_PROVINCE,
     _combined_score,
@@ -270,6 +271,18 @@ class Resolver:
             return []
         entries = (e for found in self._index(scope).by_key.values() for e in found)
         return _unique_districts(e.district for e in entries if _is_partial(query, e.words))
+
+    def _starting(self, text: str, scope: _Province | None) -> list[District]:
+        """Districts whose name, or a word of it, starts with the query (``Ragh``: Raghestan), for suggestions."""
+        key = normalise(text)
+        if len(key) < MIN_PREFIX_LETTERS:
+            return []
+        entries = (e for found in self._index(scope).by_key.values() for e in found)
+        return _unique_districts(
+            e.district
+            for e in entries
+            if e.key.startswith(key) or any(normalise(w).startswith(key) for w in _tokens(e.text))
+        )
 
     def _rank(self, texts: Iterable[str], scope: _Province | None) -> list[tuple[District, float]]:
         """Districts by their best fuzzy score over all query texts and all their names."""

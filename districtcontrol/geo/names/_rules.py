@@ -27,6 +27,8 @@ MIN_SKELETON = 3
 MIN_SKELETON_IN_PROVINCE = 2
 # The words a partial name shares with a district must have at least this many letters.
 MIN_PARTIAL_LETTERS = 5
+# A refused name this long is suggested the districts whose name (or a word of it) starts with it.
+MIN_PREFIX_LETTERS = 3
 
 
 def _combined_score(key: str, skeleton: str, entry: _Entry, key_score: float) -> float:
