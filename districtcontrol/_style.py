@@ -10,6 +10,7 @@ NO_RECORD_LABEL = "No record"
 DISTRICT_EDGE = "#9A9A9A"
 PROVINCE_EDGE = "#333333"
 MULTI_GROUP_HATCH = "#1A1A1A"
+AMBIGUOUS_EDGE = "#6A1B9A"  # the dashed outline of districts a source names ambiguously
 
 # The files of a build that are not a group's map, by stem (``<stem>.<suffix>``, see maps/_build.py).
 INDEX = "index"  # index.html

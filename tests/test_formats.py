@@ -390,10 +390,14 @@ def test_qml_categorises_the_field_in_the_legend_colours_and_labels(map_name):
     renderer = root.find("renderer-v2")
     assert (renderer.get("type"), renderer.get("attr")) == ("categorizedSymbol", map_name)
     categories = renderer.findall("categories/category")
-    assert [c.get("value") for c in categories] == [*legend.status_keys, ""]
-    assert [c.get("label") for c in categories] == [*(s.label for s in legend.statuses), "No record"]
+    assert [c.get("value") for c in categories] == [*legend.status_keys, "none", ""]
+    assert [c.get("label") for c in categories] == [
+        *(s.label for s in legend.statuses),
+        "Reported: no status",
+        "No record",
+    ]
     symbols = {s.get("name"): s for s in renderer.findall("symbols/symbol")}
-    for category, status in zip(categories, legend.statuses):
+    for category, status in zip(categories, (*legend.statuses, legend.none)):
         symbol = symbols[category.get("symbol")]
         options = {o.get("name"): o.get("value") for o in symbol.findall("layer/Option/Option")}
         props = {p.get("k"): p.get("v") for p in symbol.findall("layer/prop")}

@@ -139,7 +139,10 @@ LEGEND_CASES: dict[str, tuple[str, list[str]]] = {
     "a colour by name": (GROUPS + status("a", 1, 'color = "red"'), ["color must be a hex colour", "'red'"]),
     "a colour of five digits": (GROUPS + status("a", 1, 'color = "#12345"'), ["color must be a hex colour"]),
     "a colour that is a number": (GROUPS + status("a", 1, "color = 123456"), ["color must be a hex colour"]),
-    "the reserved status none": (LEGEND + status("none", 5), ["the status key 'none' is reserved", "legend.toml:12:"]),
+    "the reserved status none with a rank": (
+        LEGEND + status("none", 5),
+        ["the status key 'none' is reserved", "no rank", "legend.toml:14:"],
+    ),
     "no statuses": (GROUPS, ["the legend declares no statuses"]),
     "no groups": (STATUSES, ["the legend declares no groups"]),
     "an empty file": ("", ["the legend declares no groups"]),

@@ -51,10 +51,10 @@ class Series:
     official: dict[str, tuple[str, str]]  # P-code -> (district, province) of the boundary file
 
     def changes(self) -> set[tuple[str, str, str]]:
-        """(P-code, ISO date, status) of every change, counted from the series itself (no status at first)."""
+        """(P-code, ISO date, status) of each district's first observation and every change, counted from the series itself."""
         out = set()
         for pcode, values in self.control.items():
-            before = 0
+            before = None
             for t, value in enumerate(values):
                 if value != before:
                     out.add((pcode, DATES[t].isoformat(), "controlled" if value else "none"))
@@ -354,7 +354,7 @@ def test_a_pcode_pins_the_district_and_is_checked_against_the_file_and_the_name(
     ]
 
 
-def test_the_python_api_imports_and_a_none_clears_the_status_on_the_map(series, legend, real_boundaries, imported):
+def test_the_python_api_imports_and_none_is_kept_apart_from_no_record(series, legend, real_boundaries, imported):
     from districtcontrol import import_table, load_control
 
     result = import_table(
@@ -375,7 +375,8 @@ def test_the_python_api_imports_and_a_none_clears_the_status_on_the_map(series, 
     held = dict(zip(data.country["pcode"], data.country["taliban"]))
     controlled = {pc for pc, values in series.control.items() if values[-1] == 1}
     assert {pc for pc, status in held.items() if status == "controlled"} == controlled
-    assert all(pd.isna(held[pc]) for pc in series.control if pc not in controlled)  # cleared by none
+    assert all(held[pc] == "none" for pc in series.control if pc not in controlled)  # reported: not held
+    assert all(pd.isna(held[pc]) for pc in held if pc not in series.control)  # no record
 
 
 def test_rows_in_any_order_give_the_same_changes(tmp_path, series, legend, real_boundaries):

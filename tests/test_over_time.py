@@ -100,8 +100,9 @@ def test_each_date_uses_the_estimate_year_containing_it(series_files, real_bound
         "2016-03-20": 1395,
         "2016-06": 1395,
     }
-    assert "2015-10-13" not in set(frame["as_of"])  # nothing holds then: no rows, as in summary
-    assert dict(zip(frame["as_of"], frame["population_year"])) == {d: y for d, y in years.items() if d != "2015-10-13"}
+    # Nothing is held then: the source reports the status as cleared, and only that state has rows.
+    assert set(frame.loc[frame["as_of"] == "2015-10-13", "status"]) == {"none"}
+    assert dict(zip(frame["as_of"], frame["population_year"])) == years
     assert solar_year(dt.date(2016, 3, 20)) == 1395
     args = ["--table", table, "--region", "Kunduz", "--boundaries", real_boundaries]
     for as_of in ("2016-03-19", "2016-03-20", "2016-06"):

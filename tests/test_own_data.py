@@ -66,13 +66,13 @@ def test_own_table_validates_and_builds_with_its_legend_title_and_credit(own, re
     assert "Unconfirmed claim" in texts["haqqani.html"] and "Claims of the group itself" in texts["combined.html"]
 
 
-def test_none_clears_a_status_and_the_combined_map_takes_the_strongest(own, real_boundaries):
+def test_none_ends_a_status_and_the_combined_map_takes_the_strongest(own, real_boundaries):
     from districtcontrol import load_control
     from districtcontrol.maps._view import map_status
 
     data = load_control(own / "mine.csv", real_boundaries, "Kunduz", legend=own / "legend.toml", date_format="%m/%d/%Y")
     rows = {r["district"]: r for r in data.districts.drop(columns="geometry").to_dict("records")}
-    assert rows["Imam Sahib"]["taliban"] not in ("controlled", "none")  # controlled on 07/01, cleared on 08/01
+    assert rows["Imam Sahib"]["taliban"] == "none"  # controlled on 07/01, reported as not held on 08/01
     assert rows["Imam Sahib"]["haqqani"] == "unconfirmed"
     assert rows["Khan Abad"]["taliban"] == "controlled"  # the later row decides
     assert map_status(rows["Imam Sahib"], "combined", data.legend) == "unconfirmed"

@@ -113,7 +113,10 @@ def test_import_with_the_source_shapes_leaves_out_only_names_not_in_the_file(old
     assert any("'Nowhere Land'" in line for line in left_out) and any("'Baghlan'" in line for line in left_out)
     assert "TopoJSON has no coordinate reference system" in done.output
     with open(out, encoding="utf-8") as fh:
-        placed = {(r["province"].upper(), r["district"]) for r in csv.DictReader(fh)}
+        rows = list(csv.DictReader(fh))
+    placed = {(r["province"].upper(), r["district"]) for r in rows if r["status"] != "none"}
+    reported = {(r["province"].upper(), r["district"]) for r in rows}  # every first observation, held or not
+    assert reported == {(p["PROV_NAME"], p["DIST_NAME"]) for p, _ in features}
     held = {(p["PROV_NAME"], p["DIST_NAME"]) for i, (p, _) in enumerate(features) if (i + len(DATES[0])) % 2}
     assert placed == held  # each in the province of the source's shape, names in several provinces too
 

@@ -83,10 +83,10 @@ def test_many_dates_are_stepped_by_week_then_month_and_keep_the_last():
     ("as_of", "kunduz", "chahar_darah", "dasht_e_archi", "imam_sahib"),
     [
         ("2015-09-30", "captured", None, "captured", None),  # the 2015-10 row holds from 1 October
-        ("2015-10-01", "captured", "contested", None, None),  # 'none' clears from its date on
-        ("2015-10", "retaken", "contested", None, None),  # a month: its last day, 31 October
-        ("2016-06-01", "retaken", "contested", None, "present"),  # a row dated 2016 holds from 1 January
-        (None, "retaken", "contested", None, "present"),  # the default counts every row
+        ("2015-10-01", "captured", "contested", "none", None),  # 'none' holds from its date on, as reported
+        ("2015-10", "retaken", "contested", "none", None),  # a month: its last day, 31 October
+        ("2016-06-01", "retaken", "contested", "none", "present"),  # a row dated 2016 holds from 1 January
+        (None, "retaken", "contested", "none", "present"),  # the default counts every row
     ],
 )
 def test_status_as_of_a_date_is_the_latest_row_on_or_before_it(
@@ -263,7 +263,9 @@ def test_summary_as_of_counts_what_the_source_counts(takeover, real_boundaries, 
     args = ["summary", "--format", "csv", "--table", table, "--legend", legend, "--date-format", US_DATES]
     result = run(*args, "--region", "all", "--no-population", "--boundaries", real_boundaries, "--as-of", iso)
     rows = [r for r in csv.DictReader(io.StringIO(result.stdout)) if r["level"] == "country"]
-    assert [(r["status"], int(r["districts"])) for r in rows] == [("captured", held_per_date(series)[iso])]
+    held = held_per_date(series)[iso]
+    reported = len({obs.pcode for obs in series})
+    assert [(r["status"], int(r["districts"])) for r in rows] == [("captured", held), ("none", reported - held)]
 
 
 NORTH_EAST = ("Kunduz", "Takhar", "Baghlan", "Badakhshan")  # a region whose static maps are quick to label
@@ -380,7 +382,7 @@ def test_popups_list_each_districts_changes_over_time(takeover_data):
     every = changes(time_steps(takeover_data, max_steps=None))
     retaken = next(pc for pc in popups if sum(1 for c in every if c.pcode == pc) >= 3)
     mine = [c for c in every if c.pcode == retaken]
-    label = {"captured": "Held by the Taliban", "none": "No status (cleared)"}
+    label = {"captured": "Held by the Taliban", "none": "Reported: no status"}
     told = "; ".join(f"{label[c.status]} from {period(c.date).words}" for c in mine)
     assert f"<b>Over time</b><br>Taliban: {told}</p>" in popups[retaken]
     never = next(pc for pc in popups if not any(c.pcode == pc for c in every))

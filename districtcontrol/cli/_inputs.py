@@ -134,13 +134,15 @@ def validate(table, legend, aliases, names, **files) -> None:
 @source_options
 @handle_errors
 def import_command(source, output, legend, aliases, **options) -> None:
-    """Turn a long table from elsewhere into a control table: one row per status change.
+    """Turn a long table from elsewhere into a control table: each district's first observation and every change.
 
     SOURCE.csv has one row per district, or per district and date (e.g. a 0/1 'control'
     column). Every name is resolved as by validate and build; names read other than exactly
-    are shown with their evidence. Only the rows where a district's status changes are kept,
-    with the boundary file's names and P-code. Exits 1 if some names were left out (listed
-    with their candidates; the rest is written), 2 on bad input (nothing written).
+    are shown with their evidence. Each district's first observation (none too: reported, not
+    held) and the rows where its status changes are kept, with the boundary file's names and
+    P-code. Names left out are listed with their candidates and written to
+    TABLE.unplaced.csv beside the table, which build and summary read. Exits 1 if some names
+    were left out (the rest is written), 2 on bad input (nothing written).
     """
     from districtcontrol.geo._import import import_table
 
@@ -152,11 +154,15 @@ def import_command(source, output, legend, aliases, **options) -> None:
     _report_names(result.decisions, result.warnings, counted="name(s)")
     for line in result.left_out:
         click.echo(f"  left out: {line}", err=True)
-    click.echo(f"Wrote {output}: {len(result.rows)} rows (status changes) from {result.read} source rows.", err=True)
+    kept = f"{len(result.rows)} rows (first observations and changes)"
+    click.echo(f"Wrote {output}: {kept} from {result.read} source rows.", err=True)
     if not result.complete:
+        from districtcontrol.geo._unplaced import sidecar_path
+
         click.echo(
-            f"{len(result.left_out)} name(s) left out ({result.left_out_rows} rows): see above; "
-            "correct them or add them to an alias table (--aliases), and import again.",
+            f"{len(result.left_out)} name(s) left out ({result.left_out_rows} rows), listed in {sidecar_path(output)} "
+            "for build and summary: see above; correct them or add them to an alias table (--aliases), "
+            "and import again.",
             err=True,
         )
         sys.exit(1)

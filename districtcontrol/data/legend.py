@@ -26,8 +26,14 @@ with ``--legend`` (or ``legend=`` in the API)::
 
 Tables are listed in display order. Colours are optional: statuses without one take the
 Okabe-Ito palette (safe for the common colour-vision deficiencies) in rank order, most
-severe first. The status key ``none`` is reserved: a row with it clears the group's earlier
-status in that district from the row's date on.
+severe first. The status key ``none`` is reserved: a row with it says the group holds nothing
+there from the row's date on ("Reported: no status"), which every output tells apart from a
+district no row names ("No record"). ``[statuses.none]`` may give it a label and a colour
+(no rank)::
+
+    [statuses.none]
+    label = "Reported: not held"
+    color = "#FFFFFF"
 """
 
 from __future__ import annotations
@@ -42,7 +48,8 @@ from districtcontrol import DistrictControlError
 from districtcontrol._style import GROUP_FIELD_SUFFIXES, NO_RECORD_COLOUR, NO_RECORD_LABEL, reserved_names
 
 NONE_STATUS = "none"
-NONE_LABEL = "No status (cleared)"
+NONE_LABEL = "Reported: no status"
+NONE_COLOUR = "#FFFFFF"  # white with the district edge: apart from the no-record grey and every status colour
 # Okabe-Ito, most distinguishable first; used for statuses in rank order when no colour is given.
 PALETTE = ("#D55E00", "#E69F00", "#56B4E9", "#0072B2", "#009E73", "#CC79A7", "#F0E442", "#000000")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
@@ -80,6 +87,7 @@ class Legend:
     path: Path | None = None
     title: str | None = None  # the combined map's title
     group_title: str | None = None  # a group map's title, "{group}" standing for the group's label
+    none: Status = Status(NONE_STATUS, NONE_LABEL, NONE_COLOUR, 0)  # how outputs show a row saying none
 
     @property
     def group_keys(self) -> tuple[str, ...]:
@@ -107,11 +115,11 @@ class Legend:
         return (self.group_title or "{group}: districts by status").replace("{group}", self.group_label(group))
 
     def status_label(self, key: str) -> str:
-        """The label of a status; the reserved ``none`` reads "No status (cleared)"."""
-        return NONE_LABEL if key == NONE_STATUS else self.status(key).label
+        """The label of a status; the reserved ``none`` reads as the legend's ``none`` says ("Reported: no status")."""
+        return self.none.label if key == NONE_STATUS else self.status(key).label
 
     def status_color(self, key: str) -> str:
-        return self.status(key).color
+        return self.none.color if key == NONE_STATUS else self.status(key).color
 
     def rank(self, key: str) -> int:
         return self.status(key).rank
@@ -125,6 +133,12 @@ class Legend:
         held = [s for s in statuses if isinstance(s, str) and s and s != NONE_STATUS]
         ranks = {s.key: s.rank for s in self.statuses}
         return max(held, key=lambda s: ranks[s]) if held else None
+
+    def shown(self, statuses) -> str | None:
+        """What a district shows for these groups: the strongest status held, else ``none`` when a
+        deciding row says none (reported: no status), else None (no row names it: no record)."""
+        statuses = list(statuses)
+        return self.strongest(statuses) or (NONE_STATUS if NONE_STATUS in statuses else None)
 
 
 def default_legend_path() -> Path:
@@ -192,11 +206,25 @@ def _parse(data: dict, where: str, path: Path | None) -> Legend:
         )
     groups = tuple(_group(key, entry) for key, entry in _table(data, "groups").items())
     _check_group_names(groups)
-    statuses = _statuses(_table(data, "statuses"))
+    declared = dict(_table(data, "statuses"))
+    none = _none_status(declared.pop(NONE_STATUS, {}))
+    statuses = _statuses(declared or _table({}, "statuses"))
     _check_distinct_colours("groups", [(g.key, g.color) for g in groups if g.color])
-    _check_distinct_colours("statuses", [(s.key, s.color) for s in statuses])
+    _check_distinct_colours("statuses", [(s.key, s.color) for s in (*statuses, none)])
     texts = {name: _text_setting(data, name) for name in _TEXT_SETTINGS}
-    return Legend(groups, statuses, texts["source_label"] or "Source", path, texts["title"], texts["group_title"])
+    title, group_title = texts["title"], texts["group_title"]
+    return Legend(groups, statuses, texts["source_label"] or "Source", path, title, group_title, none)
+
+
+def _none_status(entry: dict) -> Status:
+    """The reserved ``none``: a label and a colour of its own, no rank (it is no status a group holds)."""
+    section = f"statuses.{NONE_STATUS}"
+    if "rank" in entry:
+        msg = f"the status key '{NONE_STATUS}' is reserved (reported: no status): it takes a label and a color, no rank"
+        raise _Refusal(msg, section, "rank")
+    _check_fields(entry, {"label", "color"}, section)
+    label = _label(entry, section) if "label" in entry else NONE_LABEL
+    return Status(NONE_STATUS, label, _colour(entry.get("color"), section) or NONE_COLOUR, 0)
 
 
 _TEXT_SETTINGS = ("source_label", "title", "group_title")
@@ -262,10 +290,6 @@ def _check_key(key: str, kind: str) -> None:
         raise _Refusal(
             f"{kind} key '{key}' must be lower-case letters, digits, '-' or '_' (it is what the table's rows write)",
             section,
-        )
-    if kind == "statuses" and key == NONE_STATUS:
-        raise _Refusal(
-            f"the status key '{NONE_STATUS}' is reserved (it clears a group's status); do not declare it", section
         )
 
 

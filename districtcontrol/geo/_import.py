@@ -4,8 +4,9 @@ The source names its own columns (``--district``, ``--status``, ``--date`` …) 
 (a 0/1 ``control`` column, "yes"/"no", …), which ``values`` maps to statuses of the legend. Every
 name is resolved by the same :class:`~districtcontrol.geo.names.Resolver` and rules as any table;
 names read other than exactly are reported with their evidence, names that cannot be resolved
-are left out and listed. Of the rest, only the rows where a district's status changes are kept
-(per district and group, in date order; a value mapped to ``none`` clears a status), written
+are left out and listed (and kept beside the table, :mod:`districtcontrol.geo._unplaced`). Of
+the rest, each district's first observation and the rows where its status changes are kept
+(per district and group, in date order; a value mapped to ``none`` is kept as reported), written
 with the boundary file's district and province names and the P-code.
 """
 
@@ -16,28 +17,25 @@ import io
 import logging
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from operator import itemgetter
+from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 from districtcontrol import DistrictControlError
-from districtcontrol._csv import RowReader, column_key, decode_utf8, duplicate_columns, read_limited
 from districtcontrol._files import write_text
-from districtcontrol.data._dates import _check_date_format, date_problem, normalise_date
+from districtcontrol.data._dates import _check_date_format
 from districtcontrol.data.legend import NONE_STATUS, Legend, read_legend
 from districtcontrol.data.table import (
-    Problem,
     Record,
     TableError,
     _no_garbage_collection,
-    closest_choice,
     did_you_mean,
     validate_table,
 )
+from districtcontrol.geo._import_read import _Columns, _Row, _SourceReader
 from districtcontrol.geo._join import ResolvedRecord, _as_written, _resolution_problem, _same_place_problems
 from districtcontrol.geo._source_shapes import shaped
 from districtcontrol.geo._source_shapes import source_boundaries as source_boundaries_of
+from districtcontrol.geo._unplaced import Unplaced, sidecar_path, unplaced_entries, unplaced_text
 from districtcontrol.geo.boundaries import load_boundaries
 from districtcontrol.geo.names import District, Resolution, Resolver, one_district_spellings
 from districtcontrol.geo.pipeline import _moved_districts, _name_decisions
@@ -55,7 +53,9 @@ class ImportResult:
     ``output`` (None when nothing was written); ``read`` counts the source's rows. ``decisions``
     has one line per distinct name read other than exactly (first line, evidence, how many rows),
     ``warnings`` what else the user should know, ``left_out`` one line per name that could not be
-    resolved (line, reason, candidates), whose ``left_out_rows`` rows are not in the table.
+    resolved (line, reason, candidates), whose ``left_out_rows`` rows are not in the table;
+    ``unplaced`` the same names with what the source said last, as written to
+    ``TABLE.unplaced.csv`` beside the output (see :mod:`districtcontrol.geo._unplaced`).
     """
 
     output: Path | None
@@ -65,25 +65,12 @@ class ImportResult:
     warnings: tuple[str, ...] = ()
     left_out: tuple[str, ...] = ()
     left_out_rows: int = 0
+    unplaced: tuple[Unplaced, ...] = ()  # the names left out, as written beside the table
 
     @property
     def complete(self) -> bool:
         """True when every row's names resolved."""
         return not self.left_out
-
-
-@dataclass(frozen=True)
-class _Columns:
-    """The source's columns the import reads, as the user names them (None: the source has none)."""
-
-    district: str
-    status: str
-    province: str | None = None
-    pcode: str | None = None
-    date: str | None = None
-
-    def named(self) -> dict[str, str]:
-        return {k: v for k, v in vars(self).items() if v is not None}
 
 
 def import_table(
@@ -146,13 +133,28 @@ def import_table(
     table = tuple(_table_row(r) for r in sorted(kept, key=_output_order))
     names = _names(label, rows, resolutions, resolver, recorder)
     if not table:
-        raise DistrictControlError(_nothing_to_write(names, timelines), label)
+        raise DistrictControlError(
+            "no row's names resolved, so there is nothing to write:\n" + "\n".join(names.left_out), label
+        )
     _check_written(table, legend)
+    unplaced = unplaced_entries(rows, resolutions)
     if output is not None:
-        write_text(output, _csv_text(table))
+        _write(Path(output), table, unplaced)
     log.info("imported %s: %d rows read, %d written, %d left out", label, len(rows), len(table), names.left_out_rows)
     path = None if output is None else Path(output)
-    return ImportResult(path, table, len(rows), names.decisions, names.warnings, names.left_out, names.left_out_rows)
+    found = (names.decisions, names.warnings, names.left_out, names.left_out_rows)
+    return ImportResult(path, table, len(rows), *found, unplaced)
+
+
+def _write(output: Path, table: tuple[dict[str, str], ...], unplaced: tuple[Unplaced, ...]) -> None:
+    """The table, and beside it the names left out (an older list of them is removed when every name resolved)."""
+    beside = sidecar_path(output)
+    if unplaced:
+        write_text(beside, unplaced_text(unplaced))
+    elif beside.is_file():
+        beside.unlink()
+        log.warning("every name resolved: removed the list of names not placed of an earlier import, %s", beside)
+    write_text(output, _csv_text(table))
 
 
 def _resolver(aliases, files: tuple, source) -> Resolver:
@@ -162,14 +164,6 @@ def _resolver(aliases, files: tuple, source) -> Resolver:
         boundaries, name_field=name_field, province_field=province_field, pcode_field=pcode_field
     )
     return shaped(Resolver.from_frame(frame, alias_files=[aliases] if aliases else []), frame, source)
-
-
-def _nothing_to_write(names: _NameReport, timelines: dict) -> str:
-    if not timelines:
-        return "no row's names resolved, so there is nothing to write:\n" + "\n".join(names.left_out)
-    return (
-        "no district ever holds a status (every value read means 'none'), so there is nothing to write; check --values"
-    )
 
 
 def parse_values(values: str | Mapping[str, str] | None, legend: Legend) -> dict[str, str]:
@@ -224,140 +218,7 @@ def _check_paths(source: str | Path, output: str | Path | None) -> None:
         )
 
 
-# -- reading the source -------------------------------------------------------------------------
-
-_ROLES = ("district", "status", "province", "pcode", "date")
-
-
-class _Row(NamedTuple):
-    """One source row, as little of it as the import needs; rows sort by date, then line."""
-
-    date: str  # ISO, or empty
-    line: int
-    status: str  # a key of the legend, or none
-    raw: str  # the status cell as written (trimmed)
-    place: tuple[str, str, str]  # province, district and P-code as written
-
-
-@dataclass
-class _SourceReader:
-    """Reads the source's rows; collects every problem before raising them."""
-
-    name: str
-    columns: _Columns
-    mapping: dict[str, str]
-    legend: Legend
-    date_format: str | None
-    problems: list[Problem] = field(default_factory=list)
-    unmapped: dict[str, int] = field(default_factory=dict)
-    headers: dict[str, str] = field(default_factory=dict)  # each column's name as the header writes it
-    _dates: dict[str, tuple[str, str | None]] = field(default_factory=dict)
-    _shared: dict = field(default_factory=dict)  # places and raw values, stored once
-
-    def read(self) -> list[_Row]:
-        text = decode_utf8(read_limited(self.name), self.name)
-        reader = RowReader(text)
-        numbered = iter(reader)
-        header = next(numbered, (1, []))[1]
-        positions = self._positions(header)
-        if self.problems:
-            raise TableError(self.problems)
-        pick = itemgetter(*(positions.get(role, -1) for role in _ROLES))
-        rows = []
-        for line, cells in numbered:
-            row = self._row(line, cells, len(header), pick)
-            if row is not None:
-                rows.append(row)
-        self.problems += [Problem(self.name, p.line, None, p.message, p.suggestion) for p in reader.problems]
-        self.problems += [self._unmapped_problem(raw, line) for raw, line in self.unmapped.items()]
-        if not rows and not self.problems:
-            self.problems.append(Problem(self.name, 1, None, "the table has a header but no rows", "add rows"))
-        if self.problems:
-            raise TableError(sorted(self.problems, key=lambda p: p.line or 0))
-        return rows
-
-    def _positions(self, header: list[str]) -> dict[str, int]:
-        """Where each named column is; a column that is missing or named twice is a problem."""
-        keys = [column_key(h) for h in header]
-        twice = duplicate_columns(header)
-        positions = {}
-        for role, wanted in self.columns.named().items():
-            key = column_key(wanted)
-            if key not in keys:
-                msg = f"no column '{wanted}' (given with --{role}); the header is: {','.join(header)}"
-                hint = f"{did_you_mean(wanted, header)}give --{role} one of the header's names"
-                self.problems.append(Problem(self.name, 1, wanted, msg, hint))
-            elif key in twice:
-                where = " and ".join(map(str, twice[key]))
-                msg = f"column '{wanted}' appears {len(twice[key])} times (columns {where})"
-                self.problems.append(Problem(self.name, 1, wanted, msg, "give every column its own name"))
-            else:
-                positions[role] = keys.index(key)
-                self.headers[role] = header[positions[role]].strip()
-        return positions
-
-    def _row(self, line: int, cells: list[str], width: int, pick: itemgetter) -> _Row | None:
-        if not "".join(cells).strip():
-            return None
-        if len(cells) != width:
-            msg = f"has {len(cells)} fields, the header has {width}"
-            self.problems.append(Problem(self.name, line, None, msg, "quote fields that contain commas"))
-            return None
-        cells.append("")  # what a column the source does not have reads as
-        district, raw, province, pcode, date = (cell.strip() for cell in pick(cells))
-        status, date = self._status(line, raw), self._date(line, date)
-        if not district and not pcode:
-            msg = f"no district in column '{self.headers['district']}'"
-            hint = "fill it in or delete the row"
-            self.problems.append(Problem(self.name, line, self.headers["district"], msg, hint))
-            return None
-        if status is None or date is None:
-            return None
-        share = self._shared.setdefault
-        place = (province, district, pcode.upper())
-        return _Row(date, line, status, share(raw, raw), share(place, place))
-
-    def _status(self, line: int, raw: str) -> str | None:
-        """The status a raw value stands for; an unknown value is remembered with its first line."""
-        if raw in self.mapping:
-            return self.mapping[raw]
-        if raw.lower() in (*self.legend.status_keys, NONE_STATUS):
-            return raw.lower()
-        self.unmapped.setdefault(raw, line)
-        return None
-
-    def _unmapped_problem(self, raw: str, line: int) -> Problem:
-        shown = f"value '{raw}'" if raw else "an empty cell"
-        statuses = ", ".join((*self.legend.status_keys, NONE_STATUS))
-        msg = f"{shown} in column '{self.headers['status']}' (first on this line) is not mapped by --values and is not a status of the legend"
-        hint = f"{self._close_to(raw)}add {raw}=<status> to --values; statuses: {statuses}"
-        return Problem(self.name, line, self.headers["status"], msg, hint)
-
-    def _close_to(self, raw: str) -> str:
-        """What an unmapped value may be a typo of: a key of --values (matched as written), or a status."""
-        if not raw:
-            return ""
-        key = closest_choice(raw, self.mapping) if self.mapping else None
-        if key is not None:
-            return f"--values maps '{key}', not '{raw}' (values are matched as written); "
-        return did_you_mean(raw, (*self.legend.status_keys, NONE_STATUS))
-
-    def _date(self, line: int, raw: str) -> str | None:
-        """The ISO date of a raw date ('' when the row has none); None, with a problem, when it is no date."""
-        if not raw:
-            return ""
-        known = self._dates.get(raw)
-        if known is None:
-            problem = date_problem(raw, self.date_format)
-            known = self._dates[raw] = ("", problem) if problem else (normalise_date(raw, self.date_format), None)
-        if known[1]:
-            hint = f"write dates as '{self.date_format}'" if self.date_format else "give the format with --date-format"
-            self.problems.append(Problem(self.name, line, self.headers["date"], known[1], hint))
-            return None
-        return known[0]
-
-
-# -- resolving, changes, output -----------------------------------------------------------------
+# -- records of the kept rows --------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -431,10 +292,11 @@ def _check_conflicts(label: str, timelines: dict[str, list[_Row]], resolutions: 
 
 
 def _changes(timelines: dict[str, list[_Row]]) -> list[_Row]:
-    """The rows where a district's status changes, in date order; a district starts with no status."""
+    """Each district's first observation (``none`` too: the source reports it as not held), then
+    every row where its status changes, in date order."""
     kept = []
     for timeline in timelines.values():
-        held = NONE_STATUS
+        held = None
         for row in timeline:
             if row.status != held:
                 kept.append(row)

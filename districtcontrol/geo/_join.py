@@ -146,7 +146,9 @@ def join_control(districts, resolved: list[ResolvedRecord], groups: Sequence[str
 
     ``groups`` are the legend's group keys, in order: one column each. When a group has
     several rows for one district, the latest dated one decides (undated rows count as
-    older; among equals the later line wins); ``history`` keeps them all. With ``as_of`` (a
+    older; among equals the later line wins), ``none`` included: the group's column holds
+    ``none`` when that row says none, None when no row of the group names the district;
+    ``history`` keeps them all. With ``as_of`` (a
     day), only rows that hold on that day decide (see :mod:`districtcontrol.geo._time`);
     history entries of later rows carry ``after_as_of: true``. ``part_of`` names the districts of
     the crosswalk that lie inside the district and that its rows name (method ``part-of``): such a
@@ -161,7 +163,7 @@ def join_control(districts, resolved: list[ResolvedRecord], groups: Sequence[str
     rows = [_ordered(by_pcode.get(pc, []), order) for pc in joined["pcode"]]  # sorted once per district
     latest = [{r.record.group: r.record.status for r in rs if holds(r.record.date, as_of)} for rs in rows]
     for group in groups:
-        joined[group] = [_held(statuses.get(group)) for statuses in latest]
+        joined[group] = [statuses.get(group) for statuses in latest]
     joined["sources"] = [_sources(rs) for rs in rows]
     joined["history"] = [[_history_entry(r, as_of) for r in rs] for rs in rows]
     joined["part_of"] = [_part_of(rs, as_of) for rs in rows]
@@ -178,18 +180,14 @@ def _ordered(rows: list[ResolvedRecord], order: dict[str, int]) -> list[Resolved
     return sorted(rows, key=lambda r: (order[r.record.group], r.record.date, r.record.line))
 
 
-def _held(status: str | None) -> str | None:
-    """A group's status from its deciding row; None when the row says ``none`` (the status is cleared)."""
-    return None if status == NONE_STATUS else status
+def latest_record(history: list[dict], group: str, *, with_none: bool = False) -> dict | None:
+    """The history entry that decides a group's status in a district, or None.
 
-
-def latest_record(history: list[dict], group: str) -> dict | None:
-    """The history entry that decides a group's status in a district, or None (also when it clears it).
-
-    Entries dated after the date shown (``after_as_of``) do not decide.
+    A deciding row that says ``none`` counts only ``with_none`` (popups and exports show it as
+    reported: no status). Entries dated after the date shown (``after_as_of``) do not decide.
     """
     mine = [h for h in history if h["group"] == group and not h.get("after_as_of")]
-    return mine[-1] if mine and mine[-1]["status"] != NONE_STATUS else None
+    return mine[-1] if mine and (with_none or mine[-1]["status"] != NONE_STATUS) else None
 
 
 def _sources(ordered: list[ResolvedRecord]) -> str:

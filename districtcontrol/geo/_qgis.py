@@ -27,7 +27,7 @@ def qml_style(legend: Legend, map_name: str = COMBINED) -> str:
     ``map_name`` is a group key of ``legend`` (categorises the field of that name) or
     ``"combined"`` (categorises the ``combined`` field: the highest-ranked status any group
     holds). One category per status of the legend, in its order, with its label and colour,
-    then "No record" for districts without a status.
+    then ``none`` (the legend's "Reported: no status") and "No record" for districts no row names.
     """
     if map_name != COMBINED and map_name not in legend.group_keys:
         raise ValueError(
@@ -46,7 +46,8 @@ def qml_style(legend: Legend, map_name: str = COMBINED) -> str:
             "referencescale": "-1",
         },
     )
-    classes = [(s.key, s.label, s.color) for s in legend.statuses] + [("", NO_RECORD_LABEL, NO_RECORD_COLOUR)]
+    shown = (*legend.statuses, legend.none)
+    classes = [(s.key, s.label, s.color) for s in shown] + [("", NO_RECORD_LABEL, NO_RECORD_COLOUR)]
     categories = ET.SubElement(renderer, "categories")
     symbols = ET.SubElement(renderer, "symbols")
     for index, (value, label, colour) in enumerate(classes):

@@ -37,6 +37,22 @@ def region_provinces(region: str, resolver: Resolver, recorded: Iterable[str] = 
     return sorted({_province_pcode(p, resolver, region) for p in name.split(",") if p.strip()})
 
 
+COUNTRY = "Afghanistan"
+
+
+def region_name(provinces: Iterable[str], resolver: Resolver) -> str:
+    """What a region is, in words: the country when it covers every province, "Region north" when it
+    is exactly the provinces on the northern border, a province by name, else "N provinces"."""
+    chosen = set(provinces)
+    if chosen == set(resolver.provinces):
+        return COUNTRY
+    if chosen == {resolver.resolve_province(p)[0].pcode for p in NORTH_BORDER_PROVINCES}:
+        return "Region north"
+    if len(chosen) == 1:
+        return f"{resolver.provinces[next(iter(chosen))].name} province"
+    return f"{len(chosen)} provinces"
+
+
 def _province_pcode(name: str, resolver: Resolver, region: str) -> str:
     prov, _, _, suggestions = resolver.resolve_province(name)
     if prov is None:

@@ -218,7 +218,7 @@ def statuses_at(rows, days: Sequence[dt.date]) -> list[dict[tuple[str, str], str
             if key not in deciding or (rec.date, rec.line) > deciding[key][:2]:
                 deciding[key] = (rec.date, rec.line, rec.status)
             i += 1
-        out.append({key: s for key, (_, _, s) in deciding.items() if s != NONE_STATUS})
+        out.append({key: s for key, (_, _, s) in deciding.items()})
     return out
 
 

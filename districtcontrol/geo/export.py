@@ -132,9 +132,11 @@ def flat_districts(districts, legend: Legend | None = None, *, precision: int = 
 
     Columns, in order: pcode, district, district_dari, province, province_pcode,
     population and population_year (when ``districts`` has them), ``combined`` (the
-    highest-ranked status any group holds; ties go to the earlier group), then for every
-    group of the legend ``<group>`` (its status), ``<group>_date``, ``<group>_note`` and
-    ``<group>_source`` (of the row that decides the status), then sources and history
+    highest-ranked status any group holds; ties go to the earlier group; ``none`` when the
+    deciding rows say none), then for every group of the legend ``<group>`` (its status:
+    ``none`` when the deciding row says none, empty when no row names the district),
+    ``<group>_date``, ``<group>_note`` and ``<group>_source`` (of the row that decides the
+    status), then sources and history
     (every row, a list of objects). Text columns are text even where every value is null.
     """
     import geopandas as gpd
@@ -227,7 +229,7 @@ def _combined(districts, legend: Legend) -> list[str | None]:
                 f"declared: {', '.join(ranks)}",
                 str(legend.path or "legend"),
             )
-        combined.append(legend.strongest(held))
+        combined.append(legend.strongest(held) or (NONE_STATUS if NONE_STATUS in statuses else None))
     return combined
 
 
@@ -239,7 +241,7 @@ def _status_column(districts, group: str):
 
 
 def _group_fields(districts, group: str) -> dict[str, list]:
-    deciding = [latest_record(history, group) or {} for history in districts["history"]]
+    deciding = [latest_record(history, group, with_none=True) or {} for history in districts["history"]]
     fields = {group: _text(_status_column(districts, group))}
     for suffix in GROUP_FIELD_SUFFIXES:  # _date, _note, _source of the deciding row
         fields[group + suffix] = _text(row.get(suffix[1:]) for row in deciding)

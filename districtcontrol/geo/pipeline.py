@@ -11,10 +11,11 @@ from pathlib import Path
 from districtcontrol.data.legend import Legend, read_legend
 from districtcontrol.data.table import Record, default_table_path, read_table
 from districtcontrol.geo._join import ProvinceNote, ResolvedRecord, join_control, province_notes, resolve_records
-from districtcontrol.geo._regions import region_provinces
+from districtcontrol.geo._regions import region_name, region_provinces
 from districtcontrol.geo._source_shapes import shaped
 from districtcontrol.geo._source_shapes import source_boundaries as source_boundaries_of
 from districtcontrol.geo._time import holds, period, resolve_as_of, when_words
+from districtcontrol.geo._unplaced import find_unplaced
 from districtcontrol.geo.boundaries import BoundarySource, load_boundaries
 from districtcontrol.geo.names import Resolver, one_district_spellings
 
@@ -42,10 +43,12 @@ class ControlData:
     """A control table joined to the districts of a region, with its evidence.
 
     ``districts`` is a GeoDataFrame of the region with pcode, district, district_dari,
-    province, province_pcode, one column per group of the legend (its status or None),
+    province, province_pcode, one column per group of the legend (its status; ``none``
+    when the deciding row says none; None when no row names the district),
     sources, history and, when estimates are available, population and population_year.
     ``country`` is the same for every district of the boundary file (for national shares),
-    ``provinces`` the region's province P-codes. ``records`` are the table's rows with how
+    ``provinces`` the region's province P-codes and ``region_name`` what it is in words
+    ("Afghanistan", "Region north", "Kunduz province", "32 provinces"). ``records`` are the table's rows with how
     each name was resolved, ``notes`` the province-level statements, ``legend`` the table's
     groups and statuses, ``boundaries`` the boundary file in use, ``population`` the
     estimates used (None when absent), ``warnings`` what the user should know about how the
@@ -54,7 +57,9 @@ class ControlData:
     and line, method, score, runner-up or alias). ``as_of`` is the date the statuses are as
     of (ISO text: the date asked for, else the table's latest; None for a table without
     dates) and ``when`` how every output says it ("as of 16 August 2021", "events of 2015 to
-    April 2017"; see :mod:`districtcontrol.geo._time`). Drawing state lives in
+    April 2017"; see :mod:`districtcontrol.geo._time`). ``unplaced``: the source's names an
+    import could not place on a district (:class:`~districtcontrol.geo._unplaced.Unplaced`,
+    read from ``TABLE.unplaced.csv`` beside the table). Drawing state lives in
     :func:`districtcontrol.maps.prepare_region`.
     """
 
@@ -72,6 +77,8 @@ class ControlData:
     name_decisions: tuple[str, ...] = ()
     as_of: str | None = None
     when: str = ""
+    unplaced: tuple = ()
+    region_name: str = ""
 
     @property
     def population_credit(self) -> str:
@@ -98,6 +105,7 @@ def load_control(
     source_layer: str | None = None,
     source_name_field: str | None = None,
     source_province_field: str | None = None,
+    unplaced: str | Path | bool | None = None,
 ) -> ControlData:
     """Read a control table and the boundaries, resolve every name and join them for a region.
 
@@ -116,7 +124,9 @@ def load_control(
     ``source_boundaries``: the source's own district file (any format GDAL reads; layer
     ``source_layer``), whose ``source_name_field`` names and ``source_province_field`` provinces
     give each name of the table its province, and whose shapes are the evidence of each match
-    (see :mod:`districtcontrol.geo._source_shapes`). Raises
+    (see :mod:`districtcontrol.geo._source_shapes`). ``unplaced``: the file of names an import
+    left out (default: ``TABLE.unplaced.csv`` beside a table given by path, when there is one;
+    ``False``: none). Raises
     :class:`districtcontrol.data.TableError` listing every bad or unresolvable row, and
     :class:`districtcontrol.DistrictControlError` for an ``as_of`` the table cannot show,
     before anything is written.
@@ -153,6 +163,7 @@ def load_control(
     )
     decisions = tuple(_name_decisions(resolved, resolver, table_label))
     shown, when = when_words(dates, asked)
+    left_out = find_unplaced(table_path, unplaced)
     return ControlData(
         in_region,
         resolved,
@@ -168,6 +179,8 @@ def load_control(
         decisions,
         as_of=shown,
         when=when,
+        unplaced=left_out,
+        region_name=region_name(provinces, resolver),
     )
 
 

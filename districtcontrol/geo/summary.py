@@ -30,6 +30,9 @@ COLUMNS = [
     "unit_districts",
     "unit_area_km2",
     "unit_population",
+    "country_districts_pct",
+    "country_area_pct",
+    "country_population_pct",
 ]
 # The date the statuses are as of and its wording, on every row of a summary of a dated table.
 DATE_COLUMNS = ("as_of", "when")
@@ -47,7 +50,12 @@ def summarise(data):
     plus ``attrs["notes"]``: every row of the table counted in another province than it names.
     When the table has dates, the columns ``as_of`` and ``when`` (also ``attrs["as_of"]``,
     ``attrs["when"]``) give the date the statuses are as of and its wording, as in the CSV.
+    ``attrs["unplaced"]``: the count of the source's names an import could not place ("" for none).
+    The region row is named by what the region is (``data.region_name``: "Afghanistan",
+    "Region north", "32 provinces").
     """
+    from districtcontrol.geo._unplaced import counted
+
     population = data.country["population"] if data.population else None
     if population is not None:
         population = population.set_axis(data.country["pcode"])
@@ -63,6 +71,7 @@ def summarise(data):
     summary.attrs["notes"] = [w for w in data.warnings if "boundary file has it in" in w] + _part_of_notes(data)
     as_of, when = getattr(data, "as_of", None), getattr(data, "when", "")
     summary.attrs["as_of"], summary.attrs["when"] = as_of, when
+    summary.attrs["unplaced"] = counted(data.unplaced, [r.record.date for r in data.records])
     return summary.assign(**{DATE_COLUMNS[0]: as_of, DATE_COLUMNS[1]: when}) if when else summary
 
 
@@ -79,9 +88,8 @@ def _part_of_notes(data) -> list[str]:
 
 
 def region_name(data) -> str:
-    """How the summary names a loaded region's row: "Region north", "Afghanistan", "Region (Kunduz, Takhar)"."""
-    named = {"north": "Region north", "all": "Afghanistan"}
-    return named.get(data.region.strip().lower(), f"Region ({data.region.strip()})")
+    """How the summary names a loaded region's row: what it covers ("Afghanistan", "Region north", "N provinces")."""
+    return getattr(data, "region_name", "") or "Region"
 
 
 def summary_table(
@@ -103,7 +111,7 @@ def summary_table(
     ``region_pcodes`` are the region's province P-codes (default: every province), the region row is
     named ``region_name``. Returns a
     DataFrame with :data:`COLUMNS`; shares are percentages of the unit's districts, km² and
-    (known) population. ``population_source`` is kept in ``attrs`` for :func:`format_summary`.
+    (known) population, and (``country_*_pct``) of the country's. ``population_source`` is kept in ``attrs`` for :func:`format_summary`.
     ``area_km2`` (:func:`district_areas`, aligned with ``districts``) saves computing the areas again.
     """
     import pandas as pd
@@ -120,7 +128,8 @@ def summary_table(
         ("country", "Country", "", list(range(len(frame)))),
     ]
     table = _Districts(frame, districts, groups)
-    rows = [row for unit in units for row in _unit_rows(*unit, table, groups, statuses)]
+    country = _totals(table, list(range(len(frame))))
+    rows = [row for unit in units for row in _unit_rows(*unit, table, groups, statuses, country)]
     summary = pd.DataFrame(rows, columns=COLUMNS)
     for col in ("population", "population_unknown", "unit_population", "districts", "unit_districts"):
         summary[col] = summary[col].astype("Int64")
@@ -171,8 +180,13 @@ def _provinces(frame, region: set[str]) -> list[tuple[str, str]]:
     return sorted(((pc, names[pc]) for pc in region if pc in names.index), key=lambda item: item[1])
 
 
-def _unit_rows(level, name, pcode, members: list[int], table: _Districts, groups, statuses) -> list[dict]:
+def _unit_rows(
+    level, name, pcode, members: list[int], table: _Districts, groups, statuses, country: dict
+) -> list[dict]:
+    from districtcontrol.data.legend import NONE_STATUS
+
     totals = _totals(table, members)
+    statuses = [*statuses, NONE_STATUS]
     rows = []
     for group in groups:
         column = table.status[group]
@@ -181,6 +195,7 @@ def _unit_rows(level, name, pcode, members: list[int], table: _Districts, groups
         present = [s for s in statuses if s in seen] + sorted(seen - set(statuses))
         for value in present:
             part = _totals(table, [i for i, v in zip(members, values) if v == value])
+            of_country = _shares(part, country)
             rows.append(
                 {
                     "level": level,
@@ -192,6 +207,7 @@ def _unit_rows(level, name, pcode, members: list[int], table: _Districts, groups
                     "unit_districts": totals["districts"],
                     "unit_area_km2": round(totals["area"], 1),
                     "unit_population": totals["people"],
+                    **{f"country_{k}": of_country[k] for k in ("districts_pct", "area_pct", "population_pct")},
                 }
             )
     return rows
@@ -234,7 +250,8 @@ def format_summary(summary, fmt: str = "table", *, labels: Mapping[str, str] | N
 
     ``labels`` maps group keys to display names for the table. The table and JSON name the
     population source; without population they say so. All three state the date the statuses
-    are as of (CSV: columns ``as_of`` and ``when``), when the table has dates.
+    are as of (CSV: columns ``as_of`` and ``when``), when the table has dates; the table and
+    JSON count the source's names not placed (``attrs["unplaced"]``).
     """
     source = summary.attrs.get("population_source", "")
     as_of, when = summary.attrs.get("as_of"), summary.attrs.get("when", "")
@@ -251,12 +268,15 @@ def format_summary(summary, fmt: str = "table", *, labels: Mapping[str, str] | N
     summary = summary.drop(columns=[c for c in DATE_COLUMNS if c in summary])
     if fmt == "json":
         records = json.loads(summary.to_json(orient="records", force_ascii=False))
-        body = {"population_source": source or None, "notes": summary.attrs.get("notes", []), "rows": records}
+        notes = summary.attrs.get("notes", [])
+        unplaced = summary.attrs.get("unplaced") or None
+        body = {"population_source": source or None, "notes": notes, "unplaced": unplaced, "rows": records}
         body = {"as_of": as_of, "when": when or None, **body}
         return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
     heading = when[0].upper() + when[1:] + "\n" if when else ""
+    unplaced = summary.attrs.get("unplaced", "")
     if summary.empty:
-        return heading + "No district in this region has a record.\n"
+        return heading + "No district in this region has a record.\n" + (unplaced + ".\n" if unplaced else "")
     return heading + _table(summary, labels or {}) + "\n" + _footer(summary, source)
 
 
@@ -269,7 +289,10 @@ def _table(summary, labels: Mapping[str, str]) -> str:
         population=summary["population"].map(lambda v: "" if pd.isna(v) else f"{int(v):,}"),
         area_km2=summary["area_km2"].map(lambda v: f"{v:,.1f}"),
     )
-    shown = shown.drop(columns=["level", "unit_pcode", "unit_districts", "unit_area_km2", "unit_population"])
+    country = summary["level"] == "country"  # its own shares are the country's
+    shown["country_districts_pct"] = shown["country_districts_pct"].mask(country)
+    drop = ["level", "unit_pcode", "unit_districts", "unit_area_km2", "unit_population"]
+    shown = shown.drop(columns=[*drop, "country_area_pct", "country_population_pct"])
     shown = shown.astype(object).where(shown.notna(), "")
     renamed = {
         "districts_pct": "districts %",
@@ -277,12 +300,15 @@ def _table(summary, labels: Mapping[str, str]) -> str:
         "area_km2": "km²",
         "population_pct": "population %",
         "population_unknown": "no estimate",
+        "country_districts_pct": "of country %",
     }
     return shown.rename(columns=renamed).to_string(index=False) + "\n"
 
 
 def _footer(summary, source: str) -> str:
     lines = [*summary.attrs.get("notes", [])]
+    if summary.attrs.get("unplaced"):
+        lines.append(summary.attrs["unplaced"] + "; their rows are not in the figures above.")
     lines.append(source if source else "Population: not available (no estimates file); districts and km² only.")
     unknown = int(summary["population_unknown"].fillna(0).max()) if source else 0
     if unknown:

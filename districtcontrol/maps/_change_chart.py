@@ -84,7 +84,10 @@ def _days(dates: list[str]) -> list:
 
 
 def _statuses(rows, legend) -> list[str]:
-    present = set(rows["status"])
+    """The statuses held somewhere on some date; "reported: no status" is not a line (it is the rest)."""
+    from districtcontrol.data.legend import NONE_STATUS
+
+    present = set(rows["status"]) - {NONE_STATUS}
     return [s for s in legend.status_keys if s in present] + sorted(present - set(legend.status_keys))
 
 

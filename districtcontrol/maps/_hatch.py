@@ -18,7 +18,10 @@ HATCH_SVG = (
 
 
 def swatch_css(colour: str) -> str:
-    """The CSS of a legend row's colour square: ``colour``, or the hatching for ``"hatch"``."""
+    """The CSS of a legend row's colour square: ``colour``, the hatching for ``"hatch"``, a dashed
+    outline for ``"dashed"`` (districts named ambiguously)."""
+    if colour == "dashed":
+        return f"background:#fff; border:2px dashed {_style.AMBIGUOUS_EDGE};"
     if colour == "hatch":
         return (
             f"background: url(#{HATCH_ID}); background: repeating-linear-gradient(45deg, #fff 0 3px, "

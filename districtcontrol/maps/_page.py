@@ -36,6 +36,8 @@ def index_page(region, summary, captions=None, changes: str | None = None, over_
             maps=maps,
             summary=_summary_rows(summary, region.legend),
             summary_notes=summary.attrs.get("notes", []),
+            unplaced=_unplaced_rows(region.data, region.legend),
+            unplaced_count=summary.attrs.get("unplaced", ""),
             lead=lead_sentences(summary, region),
             caveat=CAVEAT,
             population_credit=region.data.population_credit,
@@ -52,29 +54,52 @@ def index_page(region, summary, captions=None, changes: str | None = None, over_
 
 
 def lead_sentences(summary, region) -> list[str]:
-    """One sentence per group with a record: its districts by status and the people living in them."""
-    legend = region.legend
+    """One sentence per group with a record: its districts by status, their share of the region and of the
+    country, the people living in them, and how many districts the source reports as held by no one."""
+    from districtcontrol.data.legend import NONE_STATUS
+
+    legend, data = region.legend, region.data
     rows = summary[summary["level"] == "region"]
     lines = []
     for group in legend.group_keys:
         mine = rows[rows["group"] == group]
+        held, reported = mine[mine["status"] != NONE_STATUS], mine[mine["status"] == NONE_STATUS]
         if mine.empty:
             continue
-        parts = ", ".join(f"{int(r.districts)} {legend.status_label(r.status).lower()}" for r in mine.itertuples())
-        total = int(mine["districts"].sum())
-        people = _people(mine["population"].sum(min_count=1), mine["population_pct"].sum(min_count=1), region.data)
-        lines.append(
-            f"{legend.group_label(group)}: {total} district{'s' * (total != 1)} with a record ({parts}){people}."
-        )
+        parts = ", ".join(f"{int(r.districts)} {legend.status_label(r.status).lower()}" for r in held.itertuples())
+        total = int(held["districts"].sum())
+        line = f"{legend.group_label(group)}: {total} district{'s' * (total != 1)} with a status"
+        if total:
+            share, country = held["districts_pct"].sum(), held["country_districts_pct"].sum()
+            line += f" ({parts}), {share:.1f} % of the districts of {_region_words(data)} ({country:.1f} % of the country's)"
+            line += _people(held, data)
+        if not reported.empty:
+            more = int(reported["districts"].sum())
+            line += f"; {more} more district{'s' * (more != 1)}: {legend.none.label}"
+        lines.append(line + ".")
     return lines
 
 
-def _people(population, share, data) -> str:
+def _region_words(data) -> str:
+    name = data.region_name or "the region"
+    return (
+        name
+        if name.endswith(("provinces", "province")) or name == "Afghanistan"
+        else f"the {name[0].lower()}{name[1:]}"
+    )
+
+
+def _people(held, data) -> str:
     import pandas as pd
 
+    population = held["population"].sum(min_count=1)
     if data.population is None or pd.isna(population):
         return ""
-    return f", home to {_view.people_in_words(int(population))} people, {share:.1f} % of the region's population ({data.population.year} estimates)"
+    share, country = held["population_pct"].sum(min_count=1), held["country_population_pct"].sum(min_count=1)
+    return (
+        f", home to {_view.people_in_words(int(population))} people, {share:.1f} % of the region's population "
+        f"({country:.1f} % of the country's; {data.population.year} estimates)"
+    )
 
 
 def _summary_rows(summary, legend) -> list[dict]:
@@ -90,6 +115,7 @@ def _summary_rows(summary, legend) -> list[dict]:
             "status": legend.status_label(r.status),
             "districts": r.districts,
             "districts_pct": pct(r.districts_pct),
+            "country_districts_pct": pct(r.country_districts_pct),
             "area": f"{r.area_km2:,.0f}",
             "area_pct": pct(r.area_pct),
             "population": "" if pd.isna(r.population) else f"{int(r.population):,}",
@@ -103,10 +129,12 @@ def _dated_rows(over_time, legend) -> list[dict]:
     """The region's figures on every date: one row per date, group and status (timeline_summary.csv has them all)."""
     import pandas as pd
 
+    from districtcontrol.data.legend import NONE_STATUS
+
     def pct(v):
         return "" if pd.isna(v) else f"{v:.1f}"
 
-    rows = over_time[over_time["level"] == "region"]
+    rows = over_time[(over_time["level"] == "region") & (over_time["status"] != NONE_STATUS)]
     return [
         {
             "date": r.as_of,
@@ -141,3 +169,18 @@ def _record_rows(records, legend) -> list[dict]:
             }
         )
     return rows
+
+
+def _unplaced_rows(data, legend) -> list[dict]:
+    """The source's names not placed, one row each: name, rows, lines, why, candidates, what it said last."""
+    return [
+        {
+            "name": e.name,
+            "rows": f"{e.rows:,}",
+            "lines": f"{e.first_line}–{e.last_line}" if e.last_line != e.first_line else str(e.first_line),
+            "reason": e.reason,
+            "candidates": "; ".join(e.candidates) if e.kind == "ambiguous" else "; ".join(e.candidates) + " (guesses)",
+            "said": _view.ambiguous_said(e, legend),
+        }
+        for e in getattr(data, "unplaced", ())
+    ]

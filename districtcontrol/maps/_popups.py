@@ -54,10 +54,11 @@ def _meta(date, source, legend: Legend) -> str:
 
 
 def popup_html(row, name: str, legend: Legend) -> str:
-    """Click text: the table's note, date and source for each group with a record."""
+    """Click text: the table's note, date and source for each group with a record (a row saying
+    ``none`` too: "Reported: no status")."""
     parts = [f"<b>{esc(row['district'])}</b> ({esc(row['province'])})"]
     for group in map_groups(name, legend):
-        entry = latest_record(row["history"], group)
+        entry = latest_record(row["history"], group, with_none=True)
         if entry is None:
             continue
         parts.append(
@@ -80,3 +81,14 @@ def note_html(note, legend: Legend) -> str:
     """Popup text of a province-level note."""
     heading = f"{esc(note.province)} province · {esc(legend.group_label(note.group))}: {esc(legend.status_label(note.status))}"
     return f"<b>{heading}</b>{_meta(note.date, note.source, legend)}<br>{esc(note.note)}"
+
+
+def ambiguous_html(row, legend: Legend) -> str:
+    """The popup's line of a district the source may mean by a name it gives ambiguously ("" for others)."""
+    from districtcontrol.geo._unplaced import candidate_line
+    from districtcontrol.maps._view import AMBIGUOUS, ambiguous_said
+
+    entries = row.get(AMBIGUOUS)
+    if not entries:
+        return ""
+    return f'<p class="dc-ambiguous">{esc(candidate_line(list(entries), lambda e: ambiguous_said(e, legend)))}</p>'

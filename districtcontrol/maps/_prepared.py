@@ -53,7 +53,7 @@ def prepare_region(data) -> PreparedRegion:
         simplified=shapes.simplified,
         provinces=shapes.provinces,
         topology=shapes.topology,
-        rows=districts.drop(columns=districts.geometry.name).to_dict("records"),
+        rows=_with_ambiguous_names(districts.drop(columns=districts.geometry.name).to_dict("records"), data),
     )
 
 
@@ -139,3 +139,12 @@ def _decode_shapes(payload: dict, districts) -> _Shapes:
         ),
         topology,
     )
+
+
+def _with_ambiguous_names(rows: list[dict], data) -> list[dict]:
+    """Each row with the source's ambiguous names it is a candidate of (``_view.AMBIGUOUS``; empty: none)."""
+    from districtcontrol.geo._unplaced import by_candidate
+    from districtcontrol.maps._view import AMBIGUOUS
+
+    named = by_candidate(getattr(data, "unplaced", ()))
+    return [{**row, AMBIGUOUS: tuple(named.get(row["pcode"], ()))} for row in rows]

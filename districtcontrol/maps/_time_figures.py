@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from districtcontrol import DistrictControlError, _style
+from districtcontrol.data.legend import NONE_STATUS
 from districtcontrol.maps import _view
 
 DEFAULT_PANELS = 6
@@ -165,7 +166,7 @@ def _shared_legend(fig, region, name: str, every_row: list[dict], height: float)
     legend = region.legend
     handles = [
         Patch(facecolor=legend.status_color(s), edgecolor="#777777", label=legend.status_label(s))
-        for s in legend.status_keys
+        for s in (*legend.status_keys, NONE_STATUS)
         if any(_view.map_status(row, name, legend) == s for row in every_row)
     ]
     if name == _view.COMBINED and any(len(_view.groups_present(row, legend)) > 1 for row in every_row):

@@ -13,6 +13,9 @@ from districtcontrol.data.legend import NONE_STATUS, Legend
 from districtcontrol.data.table import default_table_path
 
 MULTI_GROUP_LABEL = "More than one group (hatched)"
+AMBIGUOUS = "named_ambiguously"  # a row's key: the source's ambiguous names the district is a candidate of
+AMBIGUOUS_LABEL = "Named ambiguously by the source (dashed outline)"
+DASHED = "dashed"  # the legend's swatch of districts named ambiguously
 REPORT_LABEL = (
     "As reported in a 2017 policy paper on Russia's role in Afghanistan, "
     "table \u201cCaptured Districts by the Militants\u201d (events of 2015 to April 2017)"
@@ -39,7 +42,7 @@ def groups_without_records(data) -> tuple[str, ...]:
     return tuple(
         g
         for g in data.legend.group_keys
-        if g not in noted and not districts[g].map(lambda v: _clean(v) is not None).any()
+        if g not in noted and not districts[g].map(lambda v: isinstance(v, str) and bool(v)).any()
     )
 
 
@@ -75,6 +78,7 @@ def map_text(
     boundary_credit: str = "",
     population_credit: str = "",
     when: str = "",
+    unplaced: str = "",
 ) -> MapText:
     """The texts of map ``name`` (combined or a group).
 
@@ -83,6 +87,7 @@ def map_text(
     ("Data: <file name>") and no subtitle unless the user gives them. ``table`` is the
     table's path, or None for rows passed in code. ``when`` says what date the map shows
     ("as of 16 August 2021"); it ends the subtitle unless the subtitle says it already.
+    ``unplaced`` (:func:`unplaced_note`) ends the notes.
     """
     captions = captions or Captions()
     group = None if name == COMBINED else name
@@ -96,7 +101,7 @@ def map_text(
     subtitle = with_when(subtitle, when)
     credit = captions.credit or (REPORT_ATTRIBUTION if shipped else f"Data: {table_name}")
     shown = [g for g in legend.groups if g.note and g.key in map_groups(name, legend)]
-    notes = tuple(g.note if group else f"{g.label}: {g.note}" for g in shown)
+    notes = tuple(g.note if group else f"{g.label}: {g.note}" for g in shown) + ((unplaced,) if unplaced else ())
     attribution = " · ".join(x for x in (credit, boundary_credit, population_credit) if x)
     return MapText(title, subtitle, attribution, notes)
 
@@ -112,8 +117,15 @@ def map_status(row, name: str, legend: Legend) -> str | None:
     """The status a district is coloured by in map ``name``.
 
     A group map shows that group's status; the combined map shows the highest-ranked status
-    any group holds there (:meth:`Legend.strongest`; the tooltip lists every group).
+    any group holds there (:meth:`Legend.strongest`; the tooltip lists every group). A
+    district whose deciding rows say ``none`` shows ``none`` (reported: no status); one no row
+    names shows None (no record).
     """
+    return legend.shown(row[group] for group in map_groups(name, legend))
+
+
+def held_status(row, name: str, legend: Legend) -> str | None:
+    """The status a group holds in a district in map ``name`` (None for ``none`` and no record)."""
     return legend.strongest(row[group] for group in map_groups(name, legend))
 
 
@@ -128,7 +140,7 @@ def _clean(value) -> str | None:
 
 def status_counts(rows, name: str, legend: Legend) -> dict[str, int]:
     """Number of districts per status in map ``name``, in the legend's order (``rows``: one dict per district)."""
-    counts = dict.fromkeys(legend.status_keys, 0)
+    counts = dict.fromkeys((*legend.status_keys, NONE_STATUS), 0)
     for row in rows:
         status = map_status(row, name, legend)
         if status:
@@ -140,9 +152,11 @@ def legend_entries(rows, name: str, legend: Legend) -> list[tuple[str, str, str]
     """(colour, label, figures) for the legend of map ``name``; statuses with no district are left out.
 
     ``figures`` reads "15 districts · 1.4 M people" (people only where population is known).
+    Districts the source reports as holding no status (``none``) have their own row, apart
+    from those with no record.
     """
     entries = []
-    for status in legend.status_keys:
+    for status in (*legend.status_keys, NONE_STATUS):
         mine = [row for row in rows if map_status(row, name, legend) == status]
         if mine:
             entries.append((legend.status_color(status), legend.status_label(status), figures(mine)))
@@ -150,9 +164,30 @@ def legend_entries(rows, name: str, legend: Legend) -> list[tuple[str, str, str]
         multi = [row for row in rows if len(groups_present(row, legend)) > 1]
         if multi:
             entries.append(("hatch", MULTI_GROUP_LABEL, figures(multi)))
+    ambiguous = [row for row in rows if row.get(AMBIGUOUS)]
+    if ambiguous:
+        entries.append((DASHED, AMBIGUOUS_LABEL, f"{len(ambiguous)} district{'s' * (len(ambiguous) != 1)}"))
     unrecorded = [row for row in rows if not map_status(row, name, legend)]
     entries.append((NO_RECORD_COLOUR, NO_RECORD_LABEL, figures(unrecorded)))
     return entries
+
+
+def unplaced_note(data) -> str:
+    """The maps' note on the source's names not placed ("" when every name was placed)."""
+    from districtcontrol.geo._unplaced import counted
+
+    entries = getattr(data, "unplaced", ())
+    if not entries:
+        return ""
+    told = counted(entries, [r.record.date for r in data.records])
+    return f"{told[0].upper()}{told[1:]}: not on the map (listed on the index page and in the .unplaced.csv file)."
+
+
+def ambiguous_said(entry, legend: Legend) -> str:
+    """What the source said last of a name not placed: "Held by the Taliban on 2021-08-16 (control=1)"."""
+    status = legend.status_label(entry.last_status) if entry.last_status else "no status"
+    when = f" on {entry.last_date}" if entry.last_date else ""
+    return f"{status}{when} (as written: '{entry.last_value}')"
 
 
 def figures(rows) -> str:
@@ -188,8 +223,8 @@ def fill_colour(row, name: str, legend: Legend) -> str:
 
 
 def labelled(row, name: str, legend: Legend) -> bool:
-    """Whether a district gets a name label in map ``name`` (every district with a record)."""
-    return map_status(row, name, legend) is not None
+    """Whether a district gets a name label in map ``name`` (every district where a group holds a status)."""
+    return held_status(row, name, legend) is not None
 
 
 def shows_note(note, name: str) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from districtcontrol import _style
 from districtcontrol.maps import _view, _web
 from districtcontrol.maps._hatch import HATCH_ID, HATCH_SVG, swatch_css
-from districtcontrol.maps._popups import esc, note_html, popup_html, tooltip_fields, tooltip_properties
+from districtcontrol.maps._popups import ambiguous_html, esc, note_html, popup_html, tooltip_fields, tooltip_properties
 from districtcontrol.maps._prepared import PreparedRegion, prepare_region
 from districtcontrol.maps._reader import add_reader, add_surroundings
 from districtcontrol.maps._surroundings import credit_line
@@ -60,6 +60,7 @@ def interactive_map(
         layer_name = f"{region.legend.group_label(name)} status"
         fill = lambda row: _view.fill_colour(row, name, region.legend)  # noqa: E731
         layers = [_district_layer(region, shared, name, layer_name, fill, look=look).add_to(m)]
+    _ambiguous_layer(m, region, shared)
     _province_layer(shared).add_to(m)
     labels = _labels(m, region, name)
     _province_notes(m, region, name)
@@ -127,7 +128,7 @@ def _shared_districts(region: PreparedRegion, name: str):
             "id": esc(row["pcode"]),
             "properties": {
                 **tooltip_properties(row, name, legend),
-                "popup": popup_html(row, name, legend),
+                "popup": popup_html(row, name, legend) + ambiguous_html(row, legend),
                 "p": esc(row["province_pcode"]),
             },
         }
@@ -218,6 +219,23 @@ def _add_combined_layers(m, region: PreparedRegion, shared, look: _Look) -> list
     if hatched is not None:
         layers.append(hatched.add_to(m))
     return layers
+
+
+def _ambiguous_layer(m, region: PreparedRegion, shared) -> None:
+    """A dashed outline around each district the source may mean by a name it gives ambiguously."""
+    from districtcontrol.maps._folium import DistrictLayer
+
+    pcodes = [esc(row["pcode"]) for row in region.rows if row.get(_view.AMBIGUOUS)]
+    if not pcodes:
+        return
+    features = [{"type": "Feature", "id": pc, "properties": {}, "geometry": None} for pc in pcodes]
+    DistrictLayer(
+        {"type": "FeatureCollection", "features": features},
+        shared,
+        name=_view.AMBIGUOUS_LABEL,
+        style_function=lambda _: {"fill": False, "color": _style.AMBIGUOUS_EDGE, "weight": 2.4, "dashArray": "5 4"},
+        interactive=False,
+    ).add_to(m)
 
 
 def _province_layer(shared):
@@ -328,7 +346,9 @@ def map_text(region: PreparedRegion, name: str, captions: _view.Captions | None 
     population = region.data.population
     credit = population.attribution if population else ""
     boundaries = region.data.boundaries.attribution
-    return _view.map_text(name, region.legend, region.data.table, captions, boundaries, credit, region.data.when)
+    unplaced = _view.unplaced_note(region.data)
+    data = region.data
+    return _view.map_text(name, region.legend, data.table, captions, boundaries, credit, data.when, unplaced)
 
 
 def map_html(m, *, self_contained: bool = False) -> str:

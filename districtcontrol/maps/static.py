@@ -193,6 +193,10 @@ def _draw_districts(ax, region: PreparedRegion, name: str) -> None:
                 zorder=1,
             )
             multi.plot(ax=ax, facecolor="none", edgecolor=_style.DISTRICT_EDGE, linewidth=0.3, aspect=None, zorder=1)
+    named = districts[[bool(row.get(_view.AMBIGUOUS)) for row in region.rows]]
+    if len(named):  # districts the source may mean by a name it gives ambiguously
+        named.plot(ax=ax, facecolor="none", edgecolor=_style.AMBIGUOUS_EDGE, linewidth=1.4, linestyle=(0, (3, 2)),
+                   aspect=None, zorder=2)  # fmt: skip
 
 
 def _halo(width: float = 2.0):
@@ -256,6 +260,9 @@ def _legend(ax, region: PreparedRegion, name: str) -> None:
             handles.append(
                 Patch(facecolor="white", edgecolor=_style.MULTI_GROUP_HATCH, hatch="////", label=f"{label} — {count}")
             )
+        elif colour == _view.DASHED:
+            dashed = {"edgecolor": _style.AMBIGUOUS_EDGE, "linestyle": (0, (3, 2)), "linewidth": 1.1}
+            handles.append(Patch(facecolor="white", **dashed, label=f"{label} — {count}"))
         else:
             handles.append(Patch(facecolor=colour, edgecolor="#777777", label=f"{label} — {count}"))
     if any(_view.shows_note(n, name) for n in region.data.notes):
