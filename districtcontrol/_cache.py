@@ -52,6 +52,19 @@ def code_digest() -> str:
     return digest.hexdigest()[:20]
 
 
+@functools.cache
+def files_digest(names: tuple[str, ...]) -> str:
+    """A digest of the package's files under ``names`` (files, or folders taken whole): the code and data a value depends on."""
+    root = Path(__file__).parent
+    digest = hashlib.sha256()
+    for name in names:
+        path = root / name
+        for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
+            if file.is_file() and "__pycache__" not in file.parts:
+                digest.update(file.relative_to(root).as_posix().encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()[:20]
+
+
 def folder() -> Path:
     from districtcontrol.geo._fetch import cache_dir
 

@@ -40,12 +40,13 @@ COMPUTED = (
     "districtcontrol.maps._simplify.simplify_districts",
     "districtcontrol.maps.static._place_labels",
     "districtcontrol.maps._surroundings._fit",
+    "districtcontrol.geo.population._estimates.join_population",
 )
 
 
 def test_a_warm_build_reads_the_cache_and_writes_the_same_bytes_as_a_cold_one(tmp_path, real_boundaries, monkeypatch):
     cold = _build(real_boundaries, tmp_path / "cold")
-    assert set(_entries()) == {"boundaries", "region", "labels", "surroundings"}
+    assert set(_entries()) == {"boundaries", "population", "region", "labels", "surroundings"}
     _forbid(monkeypatch, *COMPUTED)
     warm = _build(real_boundaries, tmp_path / "warm")
     assert warm.keys() == cold.keys() and len(cold) > 10
@@ -115,3 +116,21 @@ def test_a_boundary_file_read_with_a_warning_warns_every_time(tmp_path, tiny_dis
             load_boundaries(path)
         assert any("no coordinate reference system" in str(w.message) for w in caught)
     assert "boundaries" not in _entries()
+
+
+def test_the_population_join_kept_is_the_join_computed_and_only_for_its_own_year_and_assignments(
+    real_boundaries, monkeypatch
+):
+    """A returning user gets the same figures and the same account of every row; other inputs join afresh."""
+    from districtcontrol.geo import read_boundaries
+    from districtcontrol.geo.population import load_assignments, load_population
+
+    frame = read_boundaries(real_boundaries)
+    first = load_population(boundaries_frame=frame, year=1395)
+    _forbid(monkeypatch, "districtcontrol.geo.population._estimates.join_population")
+    kept = load_population(boundaries_frame=frame, year=1395)
+    assert kept.by_pcode(1395).equals(first.by_pcode(1395)) and kept.total(1395) == first.total(1395) == 27_657_145
+    assert kept.report.lines() == first.report.lines() and kept.report.outcomes == first.report.outcomes
+    for other in ({"year": 1394}, {"year": 1395, "assignments": load_assignments()[1:]}):
+        with pytest.raises(AssertionError, match="computed again"):
+            load_population(boundaries_frame=frame, **other)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from districtcontrol import DistrictControlError
 from districtcontrol.geo.names import Resolver
+from districtcontrol.geo.population._cached import cached_join
 from districtcontrol.geo.population._calendar import solar_year, solar_year_span
 from districtcontrol.geo.population._crosswalk import Assignment, load_assignments
 from districtcontrol.geo.population._join import JoinReport, join_population
@@ -87,19 +88,28 @@ def load_population(
     :class:`DistrictControlError` when the file is unavailable or has no such year.
     """
     source = locate_population(path, download=download)
-    rows = read_population(source.path)
-    years = sorted(rows["solar_year"].unique().tolist())
-    if year is not None:
-        if year not in years:
-            raise DistrictControlError(
-                f"the population file has no year {year}; its years are {years[0]}–{years[-1]}", str(source.path)
-            )
-        rows = rows[rows["solar_year"] == year]
-    resolver = Resolver.from_frame(boundaries_frame)
     chosen = list(assignments) if assignments is not None else load_assignments()
-    table, report, totals = join_population(rows, boundaries_frame, resolver, chosen)
+
+    def join():
+        rows = _rows_of_year(source.path, year)
+        return join_population(rows, boundaries_frame, Resolver.from_frame(boundaries_frame), chosen)
+
+    table, report, totals = cached_join(source.sha256, year, boundaries_frame, chosen, join)
     log.info("population: %s rows joined, %s listed", len(report.joined), len(report.listed))
     return Population(table, source, report, totals)
+
+
+def _rows_of_year(path: Path, year: int | None):
+    """The file's rows, of ``year`` only when one is given (an error naming the years there are if it has none)."""
+    rows = read_population(path)
+    if year is None:
+        return rows
+    years = sorted(rows["solar_year"].unique().tolist())
+    if year not in years:
+        raise DistrictControlError(
+            f"the population file has no year {year}; its years are {years[0]}–{years[-1]}", str(path)
+        )
+    return rows[rows["solar_year"] == year]
 
 
 def read_population(path: str | Path):
