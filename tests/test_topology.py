@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import MultiPolygon, Polygon, box, shape
 
-from districtcontrol.geo._topology import topology
+from districtcontrol.geo._topology import shapes, topology
+from districtcontrol.maps._simplify import ARC_TOLERANCE, COORDINATE_DECIMALS, thin_arcs
 from tests.topojson_decode import decode
 
 
@@ -88,8 +89,48 @@ def test_any_partition_of_a_grid_decodes_to_the_same_districts(districts):
 @pytest.mark.integration
 def test_real_districts_decode_exactly_and_store_each_shared_edge_once(region):
     simplified = region.simplified.geometry.values
-    topo = region.topology
+    topo = topology(simplified, list(region.simplified["pcode"]), decimals=COORDINATE_DECIMALS)
     assert same_shapes(decoded(topo), simplified)
+    assert same_shapes(shapes(topo), simplified)
     assert [g["id"] for g in topo["objects"]["districts"]["geometries"]] == list(region.simplified["pcode"])
     points = sum(len(arc) for arc in topo["arcs"])
     assert points < 0.7 * shapely.get_num_coordinates(simplified).sum()
+
+
+@pytest.mark.integration
+def test_the_maps_thinned_outlines_are_a_coverage_near_the_simplified_one(region):
+    """The HTML maps' outlines: every shared edge still once, no gap or overlap, within the tolerance."""
+    simplified = region.simplified.geometry.values
+    full = topology(simplified, list(region.simplified["pcode"]), decimals=COORDINATE_DECIMALS)
+    thinned = region.topology
+    assert thinned["objects"] == full["objects"] and len(thinned["arcs"]) == len(full["arcs"])
+    drawn = np.asarray(shapes(thinned))
+    assert shapely.is_valid(drawn).all() and shapely.coverage_is_valid(drawn)
+    reach = ARC_TOLERANCE * 10.0**-COORDINATE_DECIMALS
+    assert shapely.hausdorff_distance(drawn, simplified).max() <= reach * 1.01
+    assert sum(len(a) for a in thinned["arcs"]) < 0.7 * sum(len(a) for a in full["arcs"])
+
+
+def _notched(enclave: bool) -> list:
+    """A square whose bottom edge has a notch 15 units deep, and perhaps a small district in the notch."""
+    square = Polygon([(0, 0), (40, 0), (40, 15), (60, 15), (60, 0), (100, 0), (100, 100), (0, 100)])
+    return [square, box(45, 2, 55, 8)] if enclave else [square, box(200, 0, 210, 10)]
+
+
+def test_thinning_drops_a_wiggle_smaller_than_the_tolerance_once_for_both_neighbours():
+    wiggly = [(0, 0), (50, 0), (50, 40), (52, 50), (49, 60), (51, 70), (50, 100), (0, 100)]
+    left = Polygon(wiggly)
+    right = Polygon([(50, 0), (100, 0), (100, 100), (50, 100), (51, 70), (49, 60), (52, 50), (50, 40)])
+    thinned = thin_arcs(topology([left, right], ["L", "R"], decimals=0), tolerance=5)
+    drawn = np.asarray(shapes(thinned))
+    assert shapely.get_num_coordinates(drawn).tolist() == [5, 5]  # both now have the straight edge
+    assert shapely.coverage_is_valid(drawn) and shapely.union_all(drawn).area == 100 * 100
+
+
+def test_thinning_never_lets_a_district_cover_its_neighbour():
+    alone = shapes(thin_arcs(topology(_notched(False), ["S", "far"], decimals=0), tolerance=20))
+    assert alone[0].area == 100 * 100  # with nothing in it, the notch is a wiggle: thinned away
+    cells = _notched(True)
+    drawn = shapes(thin_arcs(topology(cells, ["S", "in the notch"], decimals=0), tolerance=20))
+    assert same_shapes(drawn, cells)  # thinning it would cover the small district: the square is kept
+    assert shapely.coverage_is_valid(np.asarray(drawn))

@@ -132,6 +132,24 @@ def _geometry(arcs: _ArcTable, polygons: list[list[Ring]], ident: str, props: di
     return {"type": "MultiPolygon", "arcs": encoded, "id": ident, "properties": props}
 
 
+def shapes(topology: dict, arcs: Sequence[np.ndarray] | None = None) -> list:
+    """The districts of ``topology`` as shapely (Multi)Polygons in degrees, built from its arcs
+    (or from ``arcs``, another set of arcs with the same references)."""
+    arcs = topology["arcs"] if arcs is None else arcs
+    scale = 10.0 ** topology["decimals"]
+
+    def ring(refs: list[int]) -> np.ndarray:
+        parts = [arcs[ref] if ref >= 0 else arcs[~ref][::-1] for ref in refs]
+        return np.concatenate([parts[0]] + [part[1:] for part in parts[1:]]) / scale
+
+    out = []
+    for geometry in topology["objects"]["districts"]["geometries"]:
+        polygons = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]
+        parts = [shapely.Polygon(ring(rings[0]), [ring(r) for r in rings[1:]]) for rings in polygons]
+        out.append(parts[0] if geometry["type"] == "Polygon" else shapely.MultiPolygon(parts))
+    return out
+
+
 def _grid_points(arc: list[int], origin: np.ndarray) -> np.ndarray:
     keys = np.asarray(arc, dtype=np.int64)
     return np.stack([keys >> 32, keys & 0xFFFFFFFF], axis=1) + origin

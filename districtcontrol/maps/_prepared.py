@@ -18,7 +18,7 @@ class PreparedRegion:
     data: object  # ControlData
     simplified: object  # GeoDataFrame, districts simplified as a coverage
     provinces: object  # GeoDataFrame, province outlines dissolved from ``simplified``
-    topology: dict  # the simplified districts as a topology, ids are P-codes
+    topology: dict  # the simplified districts as a topology, arcs thinned for the HTML maps; ids are P-codes
     rows: list[dict]  # each district's attributes, in the order of ``data.districts``
     labels: tuple | None = None  # static label layout, placed once per region (see static.label_layout)
 
@@ -93,13 +93,13 @@ def _prepared_shapes(districts) -> _Shapes:
 def _compute_shapes(districts) -> _Shapes:
     from districtcontrol.geo._regions import dissolve_provinces
     from districtcontrol.geo._topology import topology
-    from districtcontrol.maps._simplify import COORDINATE_DECIMALS, simplify_districts
+    from districtcontrol.maps._simplify import COORDINATE_DECIMALS, simplify_districts, thin_arcs
 
     simplified = simplify_districts(districts)
     return _Shapes(
         simplified,
         dissolve_provinces(simplified),
-        topology(simplified.geometry.values, list(simplified["pcode"]), decimals=COORDINATE_DECIMALS),
+        thin_arcs(topology(simplified.geometry.values, list(simplified["pcode"]), decimals=COORDINATE_DECIMALS)),
     )
 
 
