@@ -9,6 +9,7 @@ import shapely
 
 from districtcontrol.geo.export import EQUAL_AREA_CRS
 from districtcontrol.maps import build, interactive_map, map_html, planned_outputs
+from tests.page_decode import districts
 
 pytestmark = pytest.mark.integration
 
@@ -45,7 +46,8 @@ def test_map_in_cdn_mode_is_under_200_kb(control_data, name):
 
 def test_district_shapes_are_written_once_however_many_layers_show_them(control_data):
     html = map_html(interactive_map(control_data, "combined"))
-    assert html.count('"type":"Topology"') == 1  # one topology for the layers of the combined map
+    assert len(re.findall(r"var shared_districts_\d+ = ", html)) == 1  # one topology for every layer
+    assert len(districts(html)["geometries"]) == len(control_data.districts)
     # every district, the strongest status, one layer per group with a record, the hatching
     assert html.count(".add(district_layer_") == 1 + 1 + 3 + 1
 

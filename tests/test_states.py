@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from takeover import iso_date, series_days, takeover_series, us_date
 
 from districtcontrol.cli import main
+from tests.page_decode import popups
 
 pytestmark = pytest.mark.integration
 
@@ -89,12 +90,6 @@ def imported(source, real_boundaries):
 def table_rows(path: Path) -> list[dict]:
     with open(path, encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
-
-
-def popups(page: str) -> dict[str, str]:
-    """Each district's popup HTML, as the page's topology carries it."""
-    found = re.findall(r'"id":\s*"(AF\d+)",\s*"properties":\s*\{[^{}]*?"popup":\s*"((?:[^"\\]|\\.)*)"', page)
-    return {pcode: json.loads(f'"{text}"') for pcode, text in found}
 
 
 def never_held(series) -> set[str]:

@@ -2,23 +2,23 @@
 take their shapes and texts from it, and all labels in one list.
 
 A map's district geometry and its hover and click texts are written once, in
-:class:`SharedDistricts`, however many layers show them (the combined map has five). The
-topology's arcs are written as encoded polylines (Google's polyline algorithm), about half
-the size of TopoJSON's integer arrays; in the browser
-@mapbox/polyline decodes them and topojson-client turns the topology into features.
+:class:`SharedDistricts`, however many layers show them (the combined map has five), and
+compactly (:func:`districtcontrol.maps._encoding.district_payload`): every arc's points in
+one encoded polyline (Google's polyline algorithm, about half the size of TopoJSON's integer
+arrays), and the districts' texts as columns, each distinct text once. In the browser
+@mapbox/polyline decodes the points, the script rebuilds the TopoJSON topology, and
+topojson-client turns it into features.
 Layers (:class:`districtcontrol.maps._folium.DistrictLayer`) carry only the P-codes of their districts. Province
 boundaries are the topology's mesh where provinces meet, plus the region's outline.
 """
 
 from __future__ import annotations
 
-import json
-import re
-
 from branca.element import Element, MacroElement
 from folium.template import Template
 
 from districtcontrol.maps import _web
+from districtcontrol.maps._encoding import district_payload, label_payload, script_json
 from districtcontrol.maps._libraries import DISTRICT_LIBRARIES, LIBRARIES, cdn_tags
 
 
@@ -47,7 +47,7 @@ class SharedDistricts(MacroElement):
         values = {
             "NAME": self.get_name(),
             "PRECISION": str(self.topology["decimals"]),
-            "TOPOLOGY": script_json(polyline_arcs(self.topology)),
+            "DISTRICTS": script_json(district_payload(self.topology)),
         }
         script = "\n" + _web.fill(_web.text("shared-districts.js"), values)
         self.get_root().script.add_child(Raw(script), name=self.get_name())
@@ -64,42 +64,6 @@ class Raw(Element):
         return self.text
 
 
-def polyline_arcs(topology: dict) -> dict:
-    """The topology with each arc (absolute grid points) as an encoded polyline string.
-
-    The encoding is Google's polyline algorithm (latitude first), vectorised with numpy: the
-    ``polyline`` package does the same one point at a time, 40 times slower; the tests check
-    both give the same strings.
-    """
-    return {"type": "Topology", "objects": topology["objects"], "arcs": encode_polylines(topology["arcs"])}
-
-
-def encode_polylines(lines: list) -> list[str]:
-    """Encoded polylines of integer (x, y) point arrays (coordinates already times 10**precision)."""
-    import numpy as np
-
-    if not lines:
-        return []
-    starts = np.zeros((1, 2), dtype=np.int64)
-    deltas = np.concatenate([np.diff(line[:, ::-1], axis=0, prepend=starts) for line in lines]).ravel()
-    values = np.where(deltas < 0, ~(deltas << 1), deltas << 1)
-    shifted = values[:, None] >> (5 * np.arange(8))
-    present = shifted > 0
-    present[:, 0] = True
-    follows = np.zeros_like(present)
-    follows[:, :-1] = present[:, 1:]
-    chars = ((shifted & 31) + 63 + 32 * follows)[present].astype(np.uint8).tobytes().decode("ascii")
-    ends = np.cumsum(present.sum(axis=1))[np.cumsum([2 * len(line) for line in lines]) - 1]
-    return [chars[a:b] for a, b in zip([0, *ends[:-1]], ends)]
-
-
-def script_json(value) -> str:
-    """JSON to write inside a ``<script>``: UTF-8 text, and no ``</`` or ``<!`` that could end the script."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return re.sub(r"<(?=[/!])", r"\\u003c", text)
-
-
 class AddShapes(MacroElement):
     """Fills its parent layer from the shared topology: the districts ``ids``, or the province mesh."""
 
@@ -110,6 +74,11 @@ class AddShapes(MacroElement):
         self._name = "AddShapes"
         self.shared, self.ids = shared, ids
 
+    @property
+    def every(self) -> bool:
+        """Whether ``ids`` are all the shared districts in their order (the page then names none)."""
+        return self.ids == [g["id"] for g in self.shared.topology["objects"]["districts"]["geometries"]]
+
 
 class Labels(MacroElement):
     """Text labels as one list: ``(lat, lon, html, css class, priority)``, drawn as non-interactive markers.
@@ -117,11 +86,15 @@ class Labels(MacroElement):
     ``html`` must already be escaped. The markers are kept, in the list's order, in a variable
     named after the element, with their ``priority`` as the marker option ``dcPriority``: the
     reader's script shows, after each zoom, only labels clear of those placed before them.
+    The page carries them compactly (:func:`districtcontrol.maps._encoding.label_payload`).
     """
-
-    _template = Template(_web.text("labels.js.j2"))
 
     def __init__(self, labels: list[tuple[float, float, str, str, int]]):
         super().__init__()
         self._name = "Labels"
-        self.labels = [[round(lat, 4), round(lon, 4), text, css, priority] for lat, lon, text, css, priority in labels]
+        self.payload = label_payload(labels)
+
+    def render(self, **kwargs):
+        """Write the script as it is: never through a template, where the encoded places could read as one."""
+        values = {"NAME": self.get_name(), "MAP": self._parent.get_name(), "DATA": script_json(self.payload)}
+        self.get_root().script.add_child(Raw("\n" + _web.fill(_web.text("labels.js"), values)), name=self.get_name())

@@ -152,7 +152,7 @@ def _outline_arcs(topology: dict) -> list[int]:
 def _encode_lines(lines) -> list[str]:
     import shapely
 
-    from districtcontrol.maps._elements import encode_polylines
+    from districtcontrol.maps._encoding import encode_polylines
 
     scale = 10**around_.DECIMALS
     return encode_polylines([_grid(shapely.get_coordinates(line), scale) for line in lines if not line.is_empty])
@@ -162,7 +162,7 @@ def _encode_polygons(geom) -> list[list[str]]:
     """Each polygon of ``geom`` as its encoded rings (exterior first)."""
     import shapely
 
-    from districtcontrol.maps._elements import encode_polylines
+    from districtcontrol.maps._encoding import encode_polylines
 
     scale = 10**around_.DECIMALS
     out = []
