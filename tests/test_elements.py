@@ -55,7 +55,7 @@ def test_a_paragraph_many_popups_share_is_written_once_and_every_text_read_back_
     assert _column(json.loads(script_json(written))) == popups
 
 
-@given(st.lists(st.sampled_from(["a", "b", "<p>c</p>", "d<p>e</p>", "", "ب"]), min_size=1, max_size=40))
+@given(st.lists(st.sampled_from(["a", "b", "<p>c</p>", "d<p>e</p>", "", "ب", None, 7, [1]]), min_size=1, max_size=40))
 def test_a_column_reads_back_as_its_values(values):
     assert _column(json.loads(script_json(column(values)))) == values
 

@@ -112,6 +112,8 @@ def column(values: list) -> list | dict:
     ("No record in the table.") is written once. Texts are kept whole inside a piece: no
     user's text holds a ``<`` (it is escaped), so every one still appears exactly as escaped.
     """
+    if not all(isinstance(v, str | int | float | bool | None) for v in values):
+        return values  # lists or objects: written as they are
     pieces: dict = {}
     entries = []
     for value in values:
