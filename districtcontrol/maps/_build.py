@@ -215,7 +215,7 @@ def _render(region: PreparedRegion, options: BuildOptions, jobs: int, done: Call
     timeline = not no_timeline_reason(region.data)
     with _executor(region, jobs or default_jobs()) as pool:
         layout = pool.submit(_run, "layout") if static else None
-        futures = [pool.submit(_run, "html", name, options) for name in names if "html" in formats]
+        futures = [pool.submit(_run, "html", batch, options) for batch in _html_batches(names, formats, static)]
         if timeline and static:
             futures.append(pool.submit(_run, "time", options))
         if static:
@@ -234,6 +234,17 @@ def _render(region: PreparedRegion, options: BuildOptions, jobs: int, done: Call
         chart = next((f"changes.{fmt}" for fmt in ("svg", "png") if timeline and fmt in formats), None)
         page = index_page(region, summary, options.captions, changes=chart, over_time=over_time)
         done([write_text(options.out / f"{INDEX}.html", page)])
+
+
+def _html_batches(names: list[str], formats, static: list[str]) -> list[list[str]]:
+    """The HTML maps as tasks: one each, or all in one when print maps are built too.
+
+    Each worker that writes a first HTML map pays for importing folium; with print maps to draw,
+    one worker writes every HTML map while the other starts on the print maps.
+    """
+    if "html" not in formats:
+        return []
+    return [names] if static else [[name] for name in names]
 
 
 def _tables(region: PreparedRegion, options: BuildOptions, summary, over_time) -> list[Path]:
@@ -269,7 +280,8 @@ def _run(task: str, *args):
 
         return []
     if task == "html":
-        return _html_files(region, *args)
+        names, options = args
+        return [path for name in names for path in _html_files(region, name, options)]
     if task == "time":
         from districtcontrol.maps._time_figures import write_time_outputs
 
