@@ -113,7 +113,13 @@ def inherited(region, jobs: int):
 def _imports(formats: tuple[str, ...]) -> tuple[str, ...]:
     from districtcontrol.maps._formats import STATIC_FORMATS
 
-    wanted = ("districtcontrol.maps.interactive",) if "html" in formats else ()
+    html = (
+        "folium",
+        "districtcontrol.maps.interactive",
+        "districtcontrol.maps._folium",
+        "districtcontrol.maps._elements",
+    )
+    wanted = html if "html" in formats else ()
     if any(fmt in formats for fmt in STATIC_FORMATS):
         wanted += ("matplotlib.figure", "matplotlib.backends.backend_agg", "PIL.Image", "districtcontrol.maps.static")
     return wanted
