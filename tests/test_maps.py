@@ -141,6 +141,23 @@ def test_parallel_build_writes_the_same_bytes_as_a_single_process(tmp_path, cont
         assert a.read_bytes() == b.read_bytes(), a.name
 
 
+def test_workers_started_before_loading_write_the_same_bytes_as_a_single_process(tmp_path, real_boundaries):
+    """The build command starts its workers first; they receive the region by file, precision grids and all."""
+    from click.testing import CliRunner
+
+    from districtcontrol.cli import main
+
+    written = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / jobs
+        args = ["build", "--out", str(out), "--boundaries", str(real_boundaries), "--region", "Kunduz,Baghlan"]
+        result = CliRunner().invoke(main, [*args, "--format", "html,png,svg,geojson", "--jobs", jobs])
+        assert result.exit_code == 0, result.output
+        written[jobs] = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
+    assert written["1"].keys() == written["2"].keys() >= {"combined.html", "combined.png", "combined.svg"}
+    assert [name for name in written["1"] if written["1"][name] != written["2"][name]] == []
+
+
 def test_failure_in_a_worker_reaches_the_caller_and_writes_no_half_file(tmp_path, control_data, monkeypatch):
     import districtcontrol.maps.static as static
     from districtcontrol import DistrictControlError

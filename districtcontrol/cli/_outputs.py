@@ -147,16 +147,33 @@ def build(
     staging folder inside OUT and moved into place together, so OUT holds the complete
     previous build or the complete new one.
     """
-    from districtcontrol.geo._time import no_timeline_reason
-    from districtcontrol.maps._build import build as build_outputs
-    from districtcontrol.maps._build import planned_outputs
     from districtcontrol.maps._embed import check_base_url
     from districtcontrol.maps._formats import parse_formats
-    from districtcontrol.maps._view import groups_without_records
+    from districtcontrol.maps._workers import RenderWorkers
 
     chosen = parse_formats(formats)
     check_base_url(base_url)
+    options = {
+        "self_contained": self_contained,
+        "tiles": tiles,
+        "title": title,
+        "subtitle": subtitle,
+        "credit": credit,
+        "timeline_map": timeline_map,
+        "base_url": base_url,
+    }
     _exit_cleanly_on_sigterm()
+    with RenderWorkers(jobs, chosen) as workers:  # started now: their imports overlap the loading
+        _load_and_build(workers, out, chosen, load, embed=embed, dates=_parse_dates(dates), **options)
+    click.echo(f"Done: open {out / 'index.html' if 'html' in chosen else out}", err=True)
+
+
+def _load_and_build(workers, out: Path, chosen, load: dict, *, embed: bool, **options) -> None:
+    from districtcontrol.geo._time import no_timeline_reason
+    from districtcontrol.maps._build import build as build_outputs
+    from districtcontrol.maps._build import planned_outputs
+    from districtcontrol.maps._view import groups_without_records
+
     data = _load(**load)
     _report_names(data.name_decisions, ())  # the warnings are shown by _load
     for group in groups_without_records(data):
@@ -171,23 +188,7 @@ def build(
         count[0] += 1
         click.echo(f"[{count[0]:>2}/{total}] {path}", err=True)
 
-    build_outputs(
-        data,
-        out,
-        chosen,
-        self_contained=self_contained,
-        tiles=tiles,
-        embed=embed,
-        title=title,
-        subtitle=subtitle,
-        credit=credit,
-        progress=progress,
-        jobs=jobs,
-        timeline_map=timeline_map,
-        dates=_parse_dates(dates),
-        base_url=base_url,
-    )
-    click.echo(f"Done: open {out / 'index.html' if 'html' in chosen else out}", err=True)
+    build_outputs(data, out, chosen, embed=embed, progress=progress, workers=workers, **options)
 
 
 def _parse_dates(value: str | None) -> int | list[str] | None:

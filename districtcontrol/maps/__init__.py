@@ -11,6 +11,7 @@ _PUBLIC = {
     "prepare_region": "districtcontrol.maps._prepared",
     "PreparedRegion": "districtcontrol.maps._prepared",
     "build": "districtcontrol.maps._build",
+    "RenderWorkers": "districtcontrol.maps._workers",
     "planned_outputs": "districtcontrol.maps._build",
     "save_map": "districtcontrol.maps._build",
     "interactive_map": "districtcontrol.maps.interactive",

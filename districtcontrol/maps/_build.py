@@ -1,19 +1,17 @@
 """``build``: every map, the index page, GeoJSON and summary for a region, in one run.
 
 Maps are independent once the region is loaded, so ``jobs > 1`` renders them in worker
-processes forked from this one (Linux): the workers inherit the loaded, simplified region
-instead of loading it again. Static maps share one label layout, placed first.
+processes forked from this one (Linux, :mod:`districtcontrol.maps._workers`): forked here they
+inherit the loaded, simplified region; started before loading (:class:`RenderWorkers`) they
+import folium and matplotlib meanwhile and read the region once from a file. Static maps share
+one label layout, placed first.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import multiprocessing
-import os
-import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,9 +23,9 @@ from districtcontrol.geo.summary import format_summary, summarise
 from districtcontrol.maps import _view
 from districtcontrol.maps._formats import DEFAULT_BUILD_FORMATS, STATIC_FORMATS, TIME_FIGURES, map_format
 from districtcontrol.maps._prepared import PreparedRegion, prepare_region
+from districtcontrol.maps._workers import RenderWorkers, current_region, default_jobs, inherited
 
 log = logging.getLogger(__name__)
-MAX_AUTO_JOBS = 4
 
 
 def planned_outputs(data, formats: tuple[str, ...] = DEFAULT_BUILD_FORMATS, embed: bool = False) -> list[str]:
@@ -91,13 +89,6 @@ def save_map(
     return save_figure(static_map(data, name, **texts), path)
 
 
-def default_jobs() -> int:
-    """Worker processes for ``jobs=0``: one per CPU core, at most 4; 1 where fork is unavailable."""
-    if not sys.platform.startswith("linux"):
-        return 1
-    return max(1, min(MAX_AUTO_JOBS, os.cpu_count() or 1))
-
-
 @dataclass(frozen=True)
 class BuildOptions:
     """What ``build`` writes and how (see :func:`build`)."""
@@ -126,6 +117,7 @@ def build(
     credit: str | None = None,
     progress: Callable[[Path], None] | None = None,
     jobs: int = 1,
+    workers: RenderWorkers | None = None,
     timeline_map: str = _view.COMBINED,
     dates: int | Sequence[str] | None = None,
     base_url: str | None = None,
@@ -141,7 +133,8 @@ def build(
     (:func:`planned_outputs`); ``title``, ``subtitle`` and ``credit`` go on every map and the
     index page. ``progress`` is called with each file's final path once it is rendered.
     ``jobs`` is the number of processes rendering maps (1: this process only; 0:
-    :func:`default_jobs`). When the region has a timeline, ``timeline.csv`` lists every change,
+    :func:`default_jobs`); ``workers`` (a :class:`RenderWorkers` started before loading, so
+    their imports overlap it) replaces ``jobs``. When the region has a timeline, ``timeline.csv`` lists every change,
     ``timeline_summary.csv`` is the summary on every date (:func:`~districtcontrol.summarise_over_time`)
     and ``timeline.<fmt>`` shows map ``timeline_map`` at ``dates`` (a number of dates spaced
     evenly in time, default 6, or the dates themselves); ``changes.<fmt>`` charts districts and
@@ -182,7 +175,7 @@ def build(
                 if progress:
                     progress(stage.out / path.name)
 
-        _render(region, options, jobs, done)
+        _render(region, options, jobs, workers, done)
         return stage.commit()
 
 
@@ -205,17 +198,20 @@ def _check_timeline(region: PreparedRegion, formats, timeline_map: str, dates):
     return dates if dates is None or isinstance(dates, int) else tuple(dates)
 
 
-def _render(region: PreparedRegion, options: BuildOptions, jobs: int, done: Callable[[list[Path]], None]) -> None:
-    """Every file of the build into ``options.out``, maps in ``jobs`` processes."""
+def _render(
+    region: PreparedRegion, options: BuildOptions, jobs: int, workers, done: Callable[[list[Path]], None]
+) -> None:
+    """Every file of the build into ``options.out``, maps in ``workers`` or ``jobs`` processes."""
     from districtcontrol.geo._time import no_timeline_reason
 
     formats = options.formats
     names = _view.map_names(region)
     static = [fmt for fmt in STATIC_FORMATS if fmt in formats]
     timeline = not no_timeline_reason(region.data)
-    with _executor(region, jobs or default_jobs()) as pool:
+    executor = workers.executor(region) if workers is not None else inherited(region, jobs or default_jobs())
+    with executor as pool:
         layout = pool.submit(_run, "layout") if static else None
-        futures = [pool.submit(_run, "html", name, options) for name in names if "html" in formats]
+        futures = [pool.submit(_run, "html", batch, options) for batch in _html_batches(names, formats, static)]
         if timeline and static:
             futures.append(pool.submit(_run, "time", options))
         if static:
@@ -236,6 +232,17 @@ def _render(region: PreparedRegion, options: BuildOptions, jobs: int, done: Call
         done([write_text(options.out / f"{INDEX}.html", page)])
 
 
+def _html_batches(names: list[str], formats, static: list[str]) -> list[list[str]]:
+    """The HTML maps as tasks: one each, or all in one when print maps are built too.
+
+    Each worker that writes a first HTML map pays for importing folium; with print maps to draw,
+    one worker writes every HTML map while the other starts on the print maps.
+    """
+    if "html" not in formats:
+        return []
+    return [names] if static else [[name] for name in names]
+
+
 def _tables(region: PreparedRegion, options: BuildOptions, summary, over_time) -> list[Path]:
     paths = []
     data = region.data
@@ -254,11 +261,9 @@ def _tables(region: PreparedRegion, options: BuildOptions, summary, over_time) -
 
 # -- the work of one map, in this process or a worker -------------------------------------
 
-_WORKER_REGION: PreparedRegion | None = None  # the region, inherited by forked workers
-
 
 def _run(task: str, *args):
-    region = _WORKER_REGION
+    region = current_region()
     if task == "layout":
         from districtcontrol.maps.static import label_layout
 
@@ -269,7 +274,8 @@ def _run(task: str, *args):
 
         return []
     if task == "html":
-        return _html_files(region, *args)
+        names, options = args
+        return [path for name in names for path in _html_files(region, name, options)]
     if task == "time":
         from districtcontrol.maps._time_figures import write_time_outputs
 
@@ -302,50 +308,3 @@ def _static_files(region: PreparedRegion, name: str, options: BuildOptions, labe
 
     fig = static_map(region.with_labels(labels), name, **_texts(options.captions))
     return [save_figure(fig, options.out / f"{name}.{fmt}") for fmt in STATIC_FORMATS if fmt in options.formats]
-
-
-def _die_with_parent(parent: int) -> None:
-    """In a worker: ask Linux to kill this process when the build's process dies (even by kill -9)."""
-    import ctypes
-    import signal
-
-    pr_set_pdeathsig = 1
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
-    if os.getppid() != parent:  # the parent died before the request took effect
-        os._exit(1)
-
-
-class _InProcess(Executor):
-    """Runs each task at once, in this process (the ``jobs=1`` executor); a failure stops the build there."""
-
-    def submit(self, fn, /, *args, **kwargs) -> Future:
-        future: Future = Future()
-        future.set_result(fn(*args, **kwargs))
-        return future
-
-
-class _executor:
-    """The prepared region made visible to the tasks, and an executor of ``jobs`` forked processes (or this one)."""
-
-    def __init__(self, region: PreparedRegion, jobs: int):
-        self.region, self.jobs = region, jobs
-
-    def __enter__(self) -> Executor:
-        global _WORKER_REGION
-        _WORKER_REGION = self.region
-        if self.jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-            self.pool: Executor = _InProcess()
-        else:
-            self.pool = ProcessPoolExecutor(
-                self.jobs,
-                mp_context=multiprocessing.get_context("fork"),
-                initializer=_die_with_parent,
-                initargs=(os.getpid(),),
-            )
-        return self.pool
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        global _WORKER_REGION
-        self.pool.shutdown(wait=True, cancel_futures=exc is not None)
-        _WORKER_REGION = None

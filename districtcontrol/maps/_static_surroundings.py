@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import math
 
+from districtcontrol.maps import _draw
 from districtcontrol.maps import _surroundings as around_
 from districtcontrol.maps._surroundings import Surroundings
 
@@ -19,31 +20,23 @@ PLAIN = {"parse_math": False}
 
 def draw_surroundings(ax, region) -> Surroundings:
     """Neighbouring countries (fill, and their borders with each other) and the rest of Afghanistan, under the districts."""
-    import geopandas as gpd
 
     around = around_.surroundings(region, around_.static_box(region))
     if around.countries:
-        shapes = gpd.GeoSeries([geom for _, geom in around.countries], crs=4326)
-        shapes.plot(ax=ax, color=around_.NEIGHBOUR_FILL, linewidth=0, aspect=None, zorder=0)
+        _draw.polygons(ax, [geom for _, geom in around.countries], color=around_.NEIGHBOUR_FILL, linewidth=0, zorder=0)
     if not around.country_borders.is_empty:
-        gpd.GeoSeries([around.country_borders], crs=4326).plot(
-            ax=ax, color=around_.NEIGHBOUR_EDGE, linewidth=0.8, aspect=None, zorder=0.2
-        )
+        _draw.lines(ax, [around.country_borders], color=around_.NEIGHBOUR_EDGE, linewidth=0.8, zorder=0.2)
     if not around.rest.is_empty:
-        gpd.GeoSeries([around.rest], crs=4326).plot(
-            ax=ax, color=around_.REST_FILL, edgecolor=around_.REST_EDGE, linewidth=0.5, aspect=None, zorder=0.4
-        )
+        rest = {"color": around_.REST_FILL, "edgecolor": around_.REST_EDGE, "linewidth": 0.5}
+        _draw.polygons(ax, [around.rest], **rest, zorder=0.4)
     return around
 
 
 def draw_border(ax, around: Surroundings) -> None:
     """The international border along the region, over the province boundaries."""
-    import geopandas as gpd
 
     if not around.border.is_empty:
-        gpd.GeoSeries([around.border], crs=4326).plot(
-            ax=ax, color=around_.BORDER_COLOUR, linewidth=1.9, aspect=None, zorder=2.5
-        )
+        _draw.lines(ax, [around.border], color=around_.BORDER_COLOUR, linewidth=1.9, zorder=2.5)
 
 
 def scale_bar(ax) -> list:
@@ -73,7 +66,6 @@ def scale_bar(ax) -> list:
 
 def locator(ax, region, around: Surroundings) -> None:
     """A small map of Afghanistan with the region dark, in the corner of the map the region leaves emptiest."""
-    import geopandas as gpd
 
     if around.rest.is_empty:
         return  # the region is the whole country
@@ -84,8 +76,8 @@ def locator(ax, region, around: Surroundings) -> None:
     height = width * (maxy - miny) * aspect / (maxx - minx) * _axes_ratio(ax)
     corner = _emptiest_corner(ax, inside, width, height)
     inset = ax.inset_axes([*corner, width, height])
-    gpd.GeoSeries([country], crs=4326).plot(ax=inset, color="#DDDDDD", edgecolor="#777777", linewidth=0.4, aspect=None)
-    gpd.GeoSeries([inside], crs=4326).plot(ax=inset, color="#444444", linewidth=0, aspect=None)
+    _draw.polygons(inset, [country], color="#DDDDDD", edgecolor="#777777", linewidth=0.4)
+    _draw.polygons(inset, [inside], color="#444444", linewidth=0)
     pad = 0.4
     inset.set_xlim(minx - pad, maxx + pad)
     inset.set_ylim(miny - pad, maxy + pad)

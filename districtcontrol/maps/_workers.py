@@ -1,0 +1,205 @@
+"""The processes that render a build's maps, and how the prepared region reaches them.
+
+With ``jobs > 1`` maps are rendered in worker processes forked from this one (Linux). Forked by
+:func:`~districtcontrol.maps.build` itself, after the region is prepared, they inherit it.
+Started earlier by :class:`RenderWorkers` (the ``build`` command does this before loading the
+table and the boundaries), they import folium and matplotlib while this process loads, and each
+reads the prepared region once from a file this process writes: a pickle, with every
+geometry's precision grid beside it (pickling keeps the coordinates but not the grid, which
+steers later operations such as where a label's point falls).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import multiprocessing
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from pathlib import Path
+
+MAX_AUTO_JOBS = 4
+_REGION = None  # the prepared region of the tasks run in this process
+_SHIPPED: tuple[str, object] | None = None  # (file, region) a worker has read
+
+
+def default_jobs() -> int:
+    """Worker processes for ``jobs=0``: one per CPU core, at most 4; 1 where fork is unavailable."""
+    if not sys.platform.startswith("linux"):
+        return 1
+    return max(1, min(MAX_AUTO_JOBS, os.cpu_count() or 1))
+
+
+def current_region():
+    """The prepared region the tasks of this process render."""
+    return _REGION
+
+
+class RenderWorkers:
+    """``jobs`` worker processes (0: :func:`default_jobs`) that import what ``formats`` need as they start.
+
+    A context manager; pass it to :func:`~districtcontrol.maps.build` as ``workers``::
+
+        with RenderWorkers(0, ("html", "png")) as workers:
+            data = load_control(...)
+            build(data, "maps", ("html", "png"), workers=workers)
+
+    With one job, or where fork is unavailable, there are no workers and maps render in this process.
+    """
+
+    def __init__(self, jobs: int = 0, formats: Sequence[str] = ("html",)):
+        self.jobs = jobs or default_jobs()
+        self.formats = tuple(formats)
+        self.pool: ProcessPoolExecutor | None = None
+        self._file: Path | None = None
+
+    def __enter__(self) -> RenderWorkers:
+        if self.jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+            import geopandas  # noqa: F401  (what a region is made of: imported once, shared by the forks)
+
+            self.pool = ProcessPoolExecutor(
+                self.jobs,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_start_worker,
+                initargs=(os.getpid(), _imports(self.formats)),
+            )
+            self.pool.submit(int)  # forks every worker now, while this process goes on loading
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self.pool is not None:  # after a failure before any map, the error is shown at once
+            self.pool.shutdown(wait=exc is None, cancel_futures=exc is not None)
+        if self._file is not None:
+            self._file.unlink(missing_ok=True)
+
+    @contextlib.contextmanager
+    def executor(self, region):
+        """An executor whose tasks see ``region`` through :func:`current_region`."""
+        if self.pool is None:
+            with inherited(region, 1) as pool:
+                yield pool
+            return
+        self._file = _ship(region)
+        try:
+            yield _Shipped(self.pool, str(self._file))
+        except BaseException:  # no worker may still write into the build's folder once this returns
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            raise
+
+
+@contextlib.contextmanager
+def inherited(region, jobs: int):
+    """An executor of ``jobs`` processes forked now, inheriting ``region`` (or this process only)."""
+    global _REGION
+    _REGION = region
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        pool: Executor = _InProcess()
+    else:
+        context = multiprocessing.get_context("fork")
+        pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(os.getpid(), ()))
+    failed = True
+    try:
+        yield pool
+        failed = False
+    finally:
+        pool.shutdown(wait=True, cancel_futures=failed)
+        _REGION = None
+
+
+def _imports(formats: tuple[str, ...]) -> tuple[str, ...]:
+    from districtcontrol.maps._formats import STATIC_FORMATS
+
+    html = (
+        "folium",
+        "districtcontrol.maps.interactive",
+        "districtcontrol.maps._folium",
+        "districtcontrol.maps._elements",
+    )
+    wanted = html if "html" in formats else ()
+    if any(fmt in formats for fmt in STATIC_FORMATS):
+        wanted += ("matplotlib.figure", "matplotlib.backends.backend_agg", "PIL.Image", "districtcontrol.maps.static")
+    return wanted
+
+
+def _start_worker(parent: int, modules: tuple[str, ...]) -> None:
+    _die_with_parent(parent)
+    for name in modules:
+        importlib.import_module(name)
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a worker: ask Linux to kill this process when the build's process dies (even by kill -9)."""
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _ship(region) -> Path:
+    """The region pickled into a private temporary file, with the precision grid of every geometry column."""
+    fd, name = tempfile.mkstemp(prefix="districtcontrol-region-", suffix=".pickle")
+    with os.fdopen(fd, "wb") as fh:
+        pickle.dump((region, _grids(region)), fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return Path(name)
+
+
+def _frames(region) -> dict:
+    return {"simplified": region.simplified, "provinces": region.provinces, "districts": region.data.districts}
+
+
+def _grids(region) -> dict:
+    import shapely
+
+    return {key: shapely.get_precision(frame.geometry.values) for key, frame in _frames(region).items()}
+
+
+def _unship(path: str):
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    with open(path, "rb") as fh:
+        region, grids = pickle.load(fh)
+    for key, frame in _frames(region).items():
+        grid = grids[key]
+        gridded = grid > 0
+        if gridded.any():
+            values = np.asarray(frame.geometry.values, dtype=object).copy()
+            values[gridded] = shapely.set_precision(values[gridded], grid[gridded], mode="pointwise")
+            frame[frame.geometry.name] = gpd.GeoSeries(values, index=frame.index, crs=frame.crs)
+    return region
+
+
+def _run_shipped(path: str, task: Callable, *args):
+    global _REGION, _SHIPPED
+    if _SHIPPED is None or _SHIPPED[0] != path:
+        _SHIPPED = (path, _unship(path))
+    _REGION = _SHIPPED[1]
+    return task(*args)
+
+
+class _Shipped(Executor):
+    """Submits each task to workers started earlier, with the file they read the region from."""
+
+    def __init__(self, pool: ProcessPoolExecutor, path: str):
+        self.pool, self.path = pool, path
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        return self.pool.submit(_run_shipped, self.path, fn, *args, **kwargs)
+
+
+class _InProcess(Executor):
+    """Runs each task at once, in this process (the ``jobs=1`` executor); a failure stops the build there."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future
