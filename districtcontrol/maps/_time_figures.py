@@ -8,7 +8,6 @@ thinned steps of the HTML control. Figures are plain matplotlib Figures (no pypl
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import math
 from collections.abc import Sequence
@@ -97,22 +96,23 @@ def timeline_figure(region, name: str = _view.COMBINED, dates: int | Sequence[st
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    from districtcontrol.maps._panels import GRID_IN, draw_panels
     from districtcontrol.maps.interactive import map_text
-    from districtcontrol.maps.static import static_map
 
     periods = panel_dates(region, dates)
     panels = rows_as_of(region, periods)
     cols = 2 if len(periods) == 4 else min(len(periods), 3)
     lines = math.ceil(len(periods) / cols)
     panel_height = _panel_height(region, FIGURE_WIDTH_IN / cols)
-    fig = Figure(figsize=(FIGURE_WIDTH_IN, lines * (panel_height + 0.35) + 1.9))
+    height_in = round((lines * (panel_height + 0.35) + 1.9) / GRID_IN) * GRID_IN  # SVG flips y by the height
+    fig = Figure(figsize=(FIGURE_WIDTH_IN, height_in))
     FigureCanvasAgg(fig)
     height = fig.get_figheight()
     fig.subplots_adjust(left=0.01, right=0.99, top=1 - 1.0 / height, bottom=0.9 / height, wspace=0.02, hspace=0.12)
-    for i, (p, rows) in enumerate(zip(periods, panels)):
-        ax = fig.add_subplot(lines, cols, i + 1)
-        static_map(dataclasses.replace(region, rows=rows, labels=()), name, ax=ax)
-        _plain_panel(ax, f"{p.words}: {_recorded(rows, name, region.legend)}")
+    axes = [fig.add_subplot(lines, cols, i + 1) for i in range(len(periods))]
+    draw_panels(axes, region, name, panels)
+    for ax, p, rows in zip(axes, periods, panels):
+        ax.set_title(f"{p.words}: {_recorded(rows, name, region.legend)}", fontsize=9, **PLAIN)
     text = map_text(region, name, captions)
     fig.suptitle(text.title, fontsize=13, fontweight="bold", y=1 - 0.2 / height, **PLAIN)
     span = f"{_subject(name, region.legend)}, {len(periods)} dates from {periods[0].words} to {periods[-1].words}"
@@ -148,15 +148,6 @@ def _subject(name: str, legend) -> str:
     if name == _view.COMBINED and len(legend.group_keys) == 1:
         return _view.legend_title(legend.group_keys[0], legend)
     return _view.legend_title(name, legend)
-
-
-def _plain_panel(ax, title: str) -> None:
-    """A panel keeps its districts, provinces and notes: its own legend and texts give way to the shared ones."""
-    if ax.get_legend() is not None:
-        ax.get_legend().remove()
-    for text in list(ax.texts):
-        text.remove()
-    ax.set_title(title, fontsize=9, **PLAIN)
 
 
 def _shared_legend(fig, region, name: str, every_row: list[dict], height: float) -> None:
