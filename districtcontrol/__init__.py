@@ -21,14 +21,7 @@ geopandas, folium and matplotlib load only when used.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
 from districtcontrol._lazy import lazy_exports
-
-try:
-    __version__ = version("districtcontrol")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0+unknown"
 
 
 class DistrictControlError(Exception):
@@ -87,4 +80,4 @@ _PUBLIC = {
 __all__ = ["DistrictControlError", "__version__", *_PUBLIC]
 
 
-__getattr__ = lazy_exports(__name__, _PUBLIC)
+__getattr__ = lazy_exports(__name__, _PUBLIC, version_of="districtcontrol")

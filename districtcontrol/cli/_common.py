@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from districtcontrol import DistrictControlError, __version__
+from districtcontrol import DistrictControlError
 
 EXIT_BAD_INPUT = 2
 
@@ -249,7 +249,7 @@ def _default_formats() -> str:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="districtcontrol")
+@click.version_option(package_name="districtcontrol", prog_name="districtcontrol")
 def main() -> None:
     """Map which districts of Afghanistan armed groups have captured, contest or operate in.
 
