@@ -35,6 +35,8 @@ _CODE = (
     "maps/_prepared.py",
     "maps/_simplify.py",
     "maps/_surroundings.py",
+    "maps/_reader.py",
+    "maps/_encoding.py",
     "maps/static.py",
     "data/neighbours.geojson",
 )
@@ -166,6 +168,17 @@ def geometries_from_text(data: dict):
     if gridded.any():
         geoms[gridded] = shapely.set_precision(geoms[gridded], precision[gridded], mode="pointwise")
     return geoms
+
+
+def arrays_digest(arrays) -> str:
+    """A sha256 of numeric arrays (their shapes, types and values), such as a topology's arcs."""
+    import numpy as np
+
+    digest = hashlib.sha256()
+    for array in arrays:
+        array = np.ascontiguousarray(array)
+        digest.update(f"{array.dtype.str}{array.shape}".encode() + array.tobytes())
+    return digest.hexdigest()
 
 
 def geometry_digest(geoms) -> str:

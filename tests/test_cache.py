@@ -40,13 +40,14 @@ COMPUTED = (
     "districtcontrol.maps._simplify.simplify_districts",
     "districtcontrol.maps.static._place_labels",
     "districtcontrol.maps._surroundings._fit",
+    "districtcontrol.maps._reader._layer_data",
     "districtcontrol.geo.population._estimates.join_population",
 )
 
 
 def test_a_warm_build_reads_the_cache_and_writes_the_same_bytes_as_a_cold_one(tmp_path, real_boundaries, monkeypatch):
     cold = _build(real_boundaries, tmp_path / "cold")
-    assert set(_entries()) == {"boundaries", "population", "region", "labels", "surroundings"}
+    assert set(_entries()) == {"boundaries", "population", "region", "labels", "surroundings", "surroundings_html"}
     _forbid(monkeypatch, *COMPUTED)
     warm = _build(real_boundaries, tmp_path / "warm")
     assert warm.keys() == cold.keys() and len(cold) > 10

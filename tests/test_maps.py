@@ -141,7 +141,13 @@ def test_parallel_build_writes_the_same_bytes_as_a_single_process(tmp_path, cont
         assert a.read_bytes() == b.read_bytes(), a.name
 
 
-def test_workers_started_before_loading_write_the_same_bytes_as_a_single_process(tmp_path, real_boundaries):
+@pytest.mark.parametrize(
+    "formats, expected",
+    [("html,png,svg,geojson", {"combined.html", "combined.png", "combined.svg"}), ("html", {"combined.html"})],
+)
+def test_workers_started_before_loading_write_the_same_bytes_as_a_single_process(
+    tmp_path, real_boundaries, formats, expected
+):
     """The build command starts its workers first; they receive the region by file, precision grids and all."""
     from click.testing import CliRunner
 
@@ -151,11 +157,20 @@ def test_workers_started_before_loading_write_the_same_bytes_as_a_single_process
     for jobs in ("1", "2"):
         out = tmp_path / jobs
         args = ["build", "--out", str(out), "--boundaries", str(real_boundaries), "--region", "Kunduz,Baghlan"]
-        result = CliRunner().invoke(main, [*args, "--format", "html,png,svg,geojson", "--jobs", jobs])
+        result = CliRunner().invoke(main, [*args, "--format", formats, "--jobs", jobs])
         assert result.exit_code == 0, result.output
         written[jobs] = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
-    assert written["1"].keys() == written["2"].keys() >= {"combined.html", "combined.png", "combined.svg"}
+    assert written["1"].keys() == written["2"].keys() >= expected | {"index.html", "summary.csv"}
     assert [name for name in written["1"] if written["1"][name] != written["2"][name]] == []
+
+
+def test_an_html_build_forks_one_worker_and_a_print_build_one_per_job():
+    """HTML maps are one task (each process writing a first map pays for importing folium)."""
+    from districtcontrol.maps._workers import default_jobs, worker_count
+
+    assert [worker_count(jobs, ("html",)) for jobs in (1, 2, 4)] == [0, 1, 1]
+    assert [worker_count(jobs, ("html", "png")) for jobs in (1, 2, 4)] == [0, 2, 4]
+    assert worker_count(0, ("svg",)) == (default_jobs() if default_jobs() > 1 else 0)
 
 
 def test_failure_in_a_worker_reaches_the_caller_and_writes_no_half_file(tmp_path, control_data, monkeypatch):

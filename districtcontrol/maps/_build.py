@@ -23,7 +23,7 @@ from districtcontrol.geo.summary import format_summary, summarise
 from districtcontrol.maps import _view
 from districtcontrol.maps._formats import DEFAULT_BUILD_FORMATS, STATIC_FORMATS, TIME_FIGURES, map_format
 from districtcontrol.maps._prepared import PreparedRegion, prepare_region
-from districtcontrol.maps._workers import RenderWorkers, current_region, default_jobs, inherited
+from districtcontrol.maps._workers import RenderWorkers, current_region, inherited, worker_count
 
 log = logging.getLogger(__name__)
 
@@ -208,10 +208,12 @@ def _render(
     names = _view.map_names(region)
     static = [fmt for fmt in STATIC_FORMATS if fmt in formats]
     timeline = not no_timeline_reason(region.data)
-    executor = workers.executor(region) if workers is not None else inherited(region, jobs or default_jobs())
+    executor = workers.executor(region) if workers is not None else inherited(region, worker_count(jobs, formats))
     with executor as pool:
         layout = pool.submit(_run, "layout") if static else None
-        futures = [pool.submit(_run, "html", batch, options) for batch in _html_batches(names, formats, static)]
+        # One task writes every HTML map: each process that writes a first one pays for importing
+        # folium (0.3 s), and the maps after it take 0.05 s each.
+        futures = [pool.submit(_run, "html", names, options)] if "html" in formats else []
         if timeline and static:
             futures.append(pool.submit(_run, "time", options))
         if static:
@@ -219,28 +221,22 @@ def _render(
         summary = summarise(region.data)
         over_time = summarise_over_time(region.data) if timeline else None
         done(_tables(region, options, summary, over_time))
+        page = _index(region, options, summary, over_time, timeline) if "html" in formats else None
         if layout is not None:
             labels = layout.result()
             futures += [pool.submit(_run, "static", name, options, labels) for name in names]
         for future in as_completed(futures):
             done(future.result())
-    if "html" in formats:
-        from districtcontrol.maps._page import index_page
-
-        chart = next((f"changes.{fmt}" for fmt in ("svg", "png") if timeline and fmt in formats), None)
-        page = index_page(region, summary, options.captions, changes=chart, over_time=over_time)
+    if page is not None:
         done([write_text(options.out / f"{INDEX}.html", page)])
 
 
-def _html_batches(names: list[str], formats, static: list[str]) -> list[list[str]]:
-    """The HTML maps as tasks: one each, or all in one when print maps are built too.
+def _index(region: PreparedRegion, options: BuildOptions, summary, over_time, timeline: bool) -> str:
+    """The text of ``index.html`` (written in this process while the maps are rendered)."""
+    from districtcontrol.maps._page import index_page
 
-    Each worker that writes a first HTML map pays for importing folium; with print maps to draw,
-    one worker writes every HTML map while the other starts on the print maps.
-    """
-    if "html" not in formats:
-        return []
-    return [names] if static else [[name] for name in names]
+    chart = next((f"changes.{fmt}" for fmt in ("svg", "png") if timeline and fmt in options.formats), None)
+    return index_page(region, summary, options.captions, changes=chart, over_time=over_time)
 
 
 def _tables(region: PreparedRegion, options: BuildOptions, summary, over_time) -> list[Path]:

@@ -87,10 +87,29 @@ def add_surroundings(m, region, shared, tiles: bool) -> None:
 
 @functools.lru_cache(maxsize=4)
 def _surroundings_data(key, tiles: bool) -> dict:
-    """What the surroundings layer writes, computed once per region and kind of map (never changed after)."""
-    import shapely
+    """What the surroundings layer writes, once per region and kind of map (never changed after).
+
+    Kept in the user cache, keyed by the neighbours' fit and the region's shared arcs.
+    """
+    from districtcontrol import _cache
 
     region = key.region
+    cache_key = {
+        **around_.surroundings_key(region, around_.rounded_box(around_.html_box(region))),
+        "arcs": _cache.arrays_digest(region.topology["arcs"]),
+        "decimals": region.topology["decimals"],
+        "tiles": tiles,
+    }
+    return _cache.cached("surroundings_html", cache_key, lambda: _layer_data(region, tiles), _same, _same)
+
+
+def _same(data: dict) -> dict:
+    return data
+
+
+def _layer_data(region, tiles: bool) -> dict:
+    import shapely
+
     around = around_.surroundings(region, around_.html_box(region))
     arcs, lines = _border_arcs(region, around)
     data = {"decimals": around_.DECIMALS, "countries": [], "countryBorders": [], "rest": [], "borderArcs": arcs}

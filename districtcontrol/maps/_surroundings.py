@@ -79,7 +79,12 @@ def _latitude(y: float) -> float:
 
 def surroundings(region, box: tuple[float, float, float, float]) -> Surroundings:
     """The neighbours within ``box`` fitted to the region's border, the rest of Afghanistan, the border line."""
-    return _surroundings(_RegionKey(region), tuple(round(float(v), 3) for v in box))
+    return _surroundings(_RegionKey(region), rounded_box(box))
+
+
+def rounded_box(box) -> tuple[float, float, float, float]:
+    """``box`` to 0.001°, as the fit and its cache key take it."""
+    return tuple(round(float(v), 3) for v in box)
 
 
 class _RegionKey:
@@ -101,15 +106,21 @@ def _surroundings(key: _RegionKey, box: tuple[float, float, float, float]) -> Su
     from districtcontrol import _cache
 
     region = key.region
+    return _cache.cached("surroundings", surroundings_key(region, box), lambda: _fit(region, box), _encode, _decode)
+
+
+def surroundings_key(region, box: tuple[float, float, float, float]) -> dict:
+    """What the neighbours' fit around ``region`` in ``box`` depends on, as a cache key."""
+    from districtcontrol import _cache
+
     country = region.data.country
-    cache_key = {
+    return {
         "region": _cache.geometry_digest(region.simplified.geometry.values),
         "pcodes": list(region.simplified["pcode"]),
         "country": None if country is None else _cache.geometry_digest(country.geometry.values),
         "country_pcodes": None if country is None else list(country["pcode"]),
         "box": list(box),
     }
-    return _cache.cached("surroundings", cache_key, lambda: _fit(region, box), _encode, _decode)
 
 
 def _encode(around: Surroundings) -> dict:

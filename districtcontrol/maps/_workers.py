@@ -34,6 +34,21 @@ def default_jobs() -> int:
     return max(1, min(MAX_AUTO_JOBS, os.cpu_count() or 1))
 
 
+def worker_count(jobs: int, formats: Sequence[str]) -> int:
+    """How many processes a build of ``formats`` with ``jobs`` (0: :func:`default_jobs`) forks (0: none).
+
+    Without print maps a build has one task, writing every HTML map, which one worker runs
+    while this process writes the tables and the index page; more workers would only compete
+    with the loading for the cores.
+    """
+    from districtcontrol.maps._formats import STATIC_FORMATS
+
+    jobs = jobs or default_jobs()
+    if jobs <= 1:
+        return 0
+    return jobs if any(fmt in formats for fmt in STATIC_FORMATS) else 1
+
+
 def current_region():
     """The prepared region the tasks of this process render."""
     return _REGION
@@ -52,17 +67,17 @@ class RenderWorkers:
     """
 
     def __init__(self, jobs: int = 0, formats: Sequence[str] = ("html",)):
-        self.jobs = jobs or default_jobs()
         self.formats = tuple(formats)
+        self.processes = worker_count(jobs, self.formats)
         self.pool: ProcessPoolExecutor | None = None
         self._file: Path | None = None
 
     def __enter__(self) -> RenderWorkers:
-        if self.jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+        if self.processes and "fork" in multiprocessing.get_all_start_methods():
             import geopandas  # noqa: F401  (what a region is made of: imported once, shared by the forks)
 
             self.pool = ProcessPoolExecutor(
-                self.jobs,
+                self.processes,
                 mp_context=multiprocessing.get_context("fork"),
                 initializer=_start_worker,
                 initargs=(os.getpid(), _imports(self.formats)),
@@ -80,7 +95,7 @@ class RenderWorkers:
     def executor(self, region):
         """An executor whose tasks see ``region`` through :func:`current_region`."""
         if self.pool is None:
-            with inherited(region, 1) as pool:
+            with inherited(region, 0) as pool:
                 yield pool
             return
         self._file = _ship(region)
@@ -92,15 +107,15 @@ class RenderWorkers:
 
 
 @contextlib.contextmanager
-def inherited(region, jobs: int):
-    """An executor of ``jobs`` processes forked now, inheriting ``region`` (or this process only)."""
+def inherited(region, processes: int):
+    """An executor of ``processes`` worker processes forked now, inheriting ``region`` (0: this process only)."""
     global _REGION
     _REGION = region
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if processes < 1 or "fork" not in multiprocessing.get_all_start_methods():
         pool: Executor = _InProcess()
     else:
         context = multiprocessing.get_context("fork")
-        pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(os.getpid(), ()))
+        pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker, initargs=(os.getpid(), ()))
     failed = True
     try:
         yield pool
@@ -119,7 +134,8 @@ def _imports(formats: tuple[str, ...]) -> tuple[str, ...]:
         "districtcontrol.maps._folium",
         "districtcontrol.maps._elements",
     )
-    wanted = html if "html" in formats else ()
+    region = ("districtcontrol.geo.pipeline", "districtcontrol.maps._prepared")  # what the shipped region is made of
+    wanted = region + (html if "html" in formats else ())
     if any(fmt in formats for fmt in STATIC_FORMATS):
         wanted += ("matplotlib.figure", "matplotlib.backends.backend_agg", "PIL.Image", "districtcontrol.maps.static")
     return wanted
