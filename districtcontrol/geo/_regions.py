@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from importlib import resources
 from typing import TYPE_CHECKING
 
 from districtcontrol import DistrictControlError
@@ -83,6 +82,8 @@ def dissolve_provinces(districts):
 
 def neighbours() -> list[tuple[str, float, float]]:
     """Neighbouring countries to name beyond the border: (name, lat, lon), from ``data/neighbours.csv``."""
+    from importlib import resources  # not on import: `--help` reads REGION_HELP from here
+
     path = resources.files("districtcontrol.data").joinpath("neighbours.csv")
     with path.open(encoding="utf-8") as fh:
         return [(r["name"], float(r["lat"]), float(r["lon"])) for r in csv.DictReader(fh)]
