@@ -1,3 +1,3 @@
-from districtcontrol.cli import main
+from districtcontrol.cli import run
 
-main()
+run()

@@ -11,10 +11,19 @@ from __future__ import annotations
 
 from districtcontrol.cli import _events, _inputs, _outputs  # noqa: F401  (each registers its commands on main)
 from districtcontrol.cli._common import EXIT_BAD_INPUT, main
+from districtcontrol.cli._exit import exit_now
 
 __all__ = ["EXIT_BAD_INPUT", "main", "run"]
 
 
 def run() -> None:
-    """Entry point used by the console script."""
-    main()
+    """Entry point of the console script and of ``python -m districtcontrol``.
+
+    Runs the command, then ends the process at once with its exit status
+    (:func:`~districtcontrol.cli._exit.exit_now`).
+    """
+    try:
+        main()
+    except SystemExit as exc:  # click ends every command this way
+        exit_now(exc.code)
+    exit_now(0)
