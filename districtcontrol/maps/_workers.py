@@ -134,7 +134,8 @@ def _imports(formats: tuple[str, ...]) -> tuple[str, ...]:
         "districtcontrol.maps._folium",
         "districtcontrol.maps._elements",
     )
-    region = ("districtcontrol.geo.pipeline", "districtcontrol.maps._prepared")  # what the shipped region is made of
+    # what the shipped region is made of, and the module of every task
+    region = ("districtcontrol.geo.pipeline", "districtcontrol.maps._prepared", "districtcontrol.maps._build")
     wanted = region + (html if "html" in formats else ())
     if any(fmt in formats for fmt in STATIC_FORMATS):
         wanted += ("matplotlib.figure", "matplotlib.backends.backend_agg", "PIL.Image", "districtcontrol.maps.static")
