@@ -85,3 +85,13 @@ def test_labels_read_back_with_their_places_texts_and_kinds():
     ]
     back = label_data(json.loads(script_json(label_payload(labels))))
     assert back == [(round(lat, 4), round(lon, 4), text, css, p) for lat, lon, text, css, p in labels]
+
+
+def test_every_map_of_a_region_writes_the_shapes_of_its_own_topology(region):
+    from districtcontrol.maps._view import map_names
+    from districtcontrol.maps.interactive import _shared_districts
+
+    for name in map_names(region):
+        shared = _shared_districts(region, name)
+        assert shared.shapes is region.shapes  # computed once for the region
+        assert district_payload(shared.topology, shared.shapes) == district_payload(shared.topology)

@@ -28,13 +28,15 @@ class SharedDistricts(MacroElement):
     ``topology`` is a TopoJSON dict (as :func:`districtcontrol.geo._topology.topology` makes)
     whose ``districts`` carry each district's ``id`` (P-code) and ``properties`` (hover and
     popup texts, and ``p``, the province P-code that province boundaries follow). Every text
-    in it must already be HTML-escaped.
+    in it must already be HTML-escaped. ``shapes``, when given, is
+    :func:`~districtcontrol.maps._encoding.shape_payload` of ``topology``, computed once for
+    every map of a region.
     """
 
-    def __init__(self, topology: dict):
+    def __init__(self, topology: dict, shapes: dict | None = None):
         super().__init__()
         self._name = "SharedDistricts"
-        self.topology = topology
+        self.topology, self.shapes = topology, shapes
         # The libraries it needs, loaded however the map is rendered (folium's save, a notebook);
         # map_html strips this and writes every library itself.
         self.default_js = [(lib.name, lib.url) for lib in LIBRARIES if lib.name in DISTRICT_LIBRARIES]
@@ -47,7 +49,7 @@ class SharedDistricts(MacroElement):
         values = {
             "NAME": self.get_name(),
             "PRECISION": str(self.topology["decimals"]),
-            "DISTRICTS": script_json(district_payload(self.topology)),
+            "DISTRICTS": script_json(district_payload(self.topology, self.shapes)),
         }
         script = "\n" + _web.fill(_web.text("shared-districts.js"), values)
         self.get_root().script.add_child(Raw(script), name=self.get_name())

@@ -67,32 +67,42 @@ def _characters(steps: list) -> list[str]:
     return [chars[a:b] for a, b in zip(ends[:-1], ends[1:])]
 
 
-def district_payload(topology: dict) -> dict:
+def district_payload(topology: dict, shapes: dict | None = None) -> dict:
     """The districts of ``topology`` as the page carries them, decoded by ``web/shared-districts.js``.
+
+    ``arcs``, ``sizes`` and ``shapes`` are :func:`shape_payload`'s (``shapes``, when given, is
+    that of this topology: every map of a region has the same). ``properties``: one column per
+    property (every district has the same ones), in the districts' order (see :func:`column`).
+    ``ids``: the districts' ids, or the name of the property that holds them.
+    """
+    geometries = topology["objects"]["districts"]["geometries"]
+    keys = sorted(geometries[0]["properties"]) if geometries else []
+    if any(sorted(g["properties"]) != keys for g in geometries):
+        raise ValueError("every district of a map has the same properties")
+    ids = [g["id"] for g in geometries]
+    properties = {key: [g["properties"][key] for g in geometries] for key in keys}
+    return {
+        **(shapes if shapes is not None else shape_payload(topology)),
+        "ids": next((key for key, values in properties.items() if values == ids), ids),
+        "properties": {key: column(values) for key, values in properties.items()},
+    }
+
+
+def shape_payload(topology: dict) -> dict:
+    """The shapes of ``topology``'s districts as the page carries them (part of :func:`district_payload`).
 
     ``arcs``: the points of every arc, one after the other, as one encoded polyline (the first
     point of an arc is a step from the last of the one before), and ``sizes``, each arc's
     number of points. ``shapes``: each district's arc references, every ring one string of
     numbers (:func:`encode_numbers`), as rings of a Polygon or polygons of a MultiPolygon.
-    ``properties``: one column per property (every district has the same ones), in the
-    districts' order (see :func:`column`). ``ids``: the districts' ids, or the name of the
-    property that holds them.
     """
     import numpy as np
 
-    geometries = topology["objects"]["districts"]["geometries"]
-    keys = sorted(geometries[0]["properties"]) if geometries else []
-    if any(sorted(g["properties"]) != keys for g in geometries):
-        raise ValueError("every district of a map has the same properties")
     arcs = topology["arcs"]
-    ids = [g["id"] for g in geometries]
-    properties = {key: [g["properties"][key] for g in geometries] for key in keys}
     return {
         "arcs": encode_polylines([np.concatenate(arcs)])[0] if arcs else "",
         "sizes": [len(arc) for arc in arcs],
-        "ids": next((key for key, values in properties.items() if values == ids), ids),
-        "shapes": [_rings(g["arcs"]) for g in geometries],
-        "properties": {key: column(values) for key, values in properties.items()},
+        "shapes": [_rings(g["arcs"]) for g in topology["objects"]["districts"]["geometries"]],
     }
 
 

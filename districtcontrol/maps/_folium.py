@@ -19,6 +19,7 @@ the newest of them.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 
 import folium
@@ -115,9 +116,15 @@ def counted_ids():
 
 def page_language(figure, language: str) -> None:
     """Give the page's ``<html>`` a ``lang`` attribute: branca's Figure template writes a bare ``<html>``."""
+    figure._template = _page_template(language)
+
+
+@functools.lru_cache(maxsize=8)
+def _page_template(language: str):
+    """The page template for ``language``, compiled once: every map of a build shares it."""
     from branca.element import Template
 
-    figure._template = Template(
+    return Template(
         "<!DOCTYPE html>\n"
         f'<html lang="{language}">\n'
         "<head>\n"

@@ -8,6 +8,7 @@ the topology the HTML writes, one dict per district, and the label layout of the
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 
 
@@ -25,6 +26,13 @@ class PreparedRegion:
     @property
     def legend(self):
         return self.data.legend
+
+    @functools.cached_property
+    def shapes(self) -> dict:
+        """The districts' shapes as every HTML map of the region writes them (``_encoding.shape_payload``)."""
+        from districtcontrol.maps._encoding import shape_payload
+
+        return shape_payload(self.topology)
 
     def with_labels(self, labels) -> PreparedRegion:
         """The same region with the static maps' label layout."""

@@ -135,7 +135,7 @@ def _shared_districts(region: PreparedRegion, name: str):
         for geometry, row in zip(region.topology["objects"]["districts"]["geometries"], region.rows)
     ]
     objects = {"districts": {"type": "GeometryCollection", "geometries": geometries}}
-    return SharedDistricts({**region.topology, "objects": objects})
+    return SharedDistricts({**region.topology, "objects": objects}, region.shapes)
 
 
 def _district_layer(
