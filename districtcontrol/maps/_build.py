@@ -221,10 +221,10 @@ def _render(
         summary = summarise(region.data)
         over_time = summarise_over_time(region.data) if timeline else None
         done(_tables(region, options, summary, over_time))
-        page = _index(region, options, summary, over_time, timeline) if "html" in formats else None
-        if layout is not None:
+        if layout is not None:  # the static maps start before the index page is written
             labels = layout.result()
             futures += [pool.submit(_run, "static", name, options, labels) for name in names]
+        page = _index(region, options, summary, over_time, timeline) if "html" in formats else None
         for future in as_completed(futures):
             done(future.result())
     if page is not None:
