@@ -94,3 +94,23 @@ def test_credit_goes_inside_axes_that_leave_no_room_below(region):
     box, axes_box = credit.get_window_extent(renderer), ax.get_window_extent(renderer)
     assert fig.bbox.y0 <= box.y0 and axes_box.x0 - 1 <= box.x0 and box.x1 <= axes_box.x1 + 1
     assert not any(box.overlaps(artist.get_window_extent(renderer)) for artist in bar)
+
+
+@pytest.mark.parametrize(
+    ("formats", "unneeded"),
+    [("png,svg", ("folium", "branca", "jinja2")), ("html", ("matplotlib", "PIL"))],
+)
+def test_a_build_imports_only_the_libraries_of_its_formats(tmp_path, real_boundaries, formats, unneeded):
+    """A print build never loads the web map stack, nor an HTML build matplotlib (each costs a returning user time)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from districtcontrol.cli import main\n"
+        f"main(['build', '--out', {str(tmp_path)!r}, '--format', {formats!r}, '--jobs', '1',"
+        f" '--boundaries', {str(real_boundaries)!r}, '--no-population'], standalone_mode=False)\n"
+        f"print(sorted(m for m in {unneeded!r} if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "[]"
+    assert any(tmp_path.glob(f"combined.{formats.split(',')[0]}"))

@@ -135,6 +135,27 @@ def test_disk_full_while_rendering_keeps_the_previous_build(tmp_path, control_da
     assert leftovers(out) == []
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_failing_label_layout_is_the_builds_error_and_keeps_the_previous_build(
+    tmp_path, control_data, monkeypatch, jobs
+):
+    import districtcontrol.maps.static as static
+    from districtcontrol import build
+
+    out = tmp_path / "maps"
+    build(control_data, out, ("html",), subtitle="Source old")
+    before = visible(out)
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(static, "label_layout", full)  # the workers are forked after this: they inherit it
+    with pytest.raises(OSError, match="No space left"):
+        build(control_data, out, ("html", "png"), subtitle="Source new", jobs=jobs)
+    assert visible(out) == before
+    assert leftovers(out) == []
+
+
 def test_disk_full_while_writing_a_file_is_a_clear_error(tmp_path, monkeypatch):
     import districtcontrol._files as files
 

@@ -3,13 +3,15 @@
 Maps are independent once the region is loaded, so ``jobs > 1`` renders them in worker
 processes forked from this one (Linux, :mod:`districtcontrol.maps._workers`): forked here they
 inherit the loaded, simplified region; started before loading (:class:`RenderWorkers`) they
-import folium and matplotlib meanwhile and read the region once from a file. Static maps share
-one label layout, placed first.
+import their libraries meanwhile and read the region once from a file. Static maps share one
+label layout, placed first; they start the moment it is placed. When a build has print maps,
+this process writes the HTML maps while the workers draw.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import as_completed
 from dataclasses import dataclass
@@ -210,10 +212,12 @@ def _render(
     timeline = not no_timeline_reason(region.data)
     executor = workers.executor(region) if workers is not None else inherited(region, worker_count(jobs, formats))
     with executor as pool:
-        layout = pool.submit(_run, "layout") if static else None
+        static_maps = _StaticMaps(pool, names, options) if static else None
         # One task writes every HTML map: each process that writes a first one pays for importing
-        # folium (0.3 s), and the maps after it take 0.05 s each.
-        futures = [pool.submit(_run, "html", names, options)] if "html" in formats else []
+        # folium, and the maps after it take 0.05 s each. With print maps, this process writes
+        # them while the workers draw, so no worker imports folium.
+        html_here = "html" in formats and bool(static)
+        futures = [pool.submit(_run, "html", names, options)] if "html" in formats and not html_here else []
         if timeline and static:
             futures.append(pool.submit(_run, "time", options))
         if static:
@@ -221,14 +225,45 @@ def _render(
         summary = summarise(region.data)
         over_time = summarise_over_time(region.data) if timeline else None
         done(_tables(region, options, summary, over_time))
-        if layout is not None:  # the static maps start before the index page is written
-            labels = layout.result()
-            futures += [pool.submit(_run, "static", name, options, labels) for name in names]
+        if static_maps is not None:
+            futures += static_maps.submitted()
+        if html_here:
+            done([path for name in names for path in _html_files(region, name, options)])
         page = _index(region, options, summary, over_time, timeline) if "html" in formats else None
         for future in as_completed(futures):
             done(future.result())
     if page is not None:
         done([write_text(options.out / f"{INDEX}.html", page)])
+
+
+class _StaticMaps:
+    """The label layout, and the static maps submitted the moment it is placed, whatever this process is doing."""
+
+    def __init__(self, pool, names: tuple[str, ...], options: BuildOptions):
+        self.pool, self.names, self.options = pool, names, options
+        self.futures: list = []
+        self.failure: BaseException | None = None
+        self.started = threading.Event()
+        self.layout = pool.submit(_run, "layout")
+        self.layout.add_done_callback(self._start)
+
+    def _start(self, layout) -> None:
+        try:
+            if layout.exception() is None:
+                labels = layout.result()
+                self.futures = [self.pool.submit(_run, "static", name, self.options, labels) for name in self.names]
+        except BaseException as exc:  # a callback's error would be lost: submitted() raises it
+            self.failure = exc
+        finally:
+            self.started.set()
+
+    def submitted(self) -> list:
+        """The static maps' futures, once submitted; the layout's error or the submission's is raised here."""
+        self.started.wait()
+        self.layout.result()
+        if self.failure is not None:
+            raise self.failure
+        return self.futures
 
 
 def _index(region: PreparedRegion, options: BuildOptions, summary, over_time, timeline: bool) -> str:
@@ -283,13 +318,12 @@ def _run(task: str, *args):
 
 def _html_files(region: PreparedRegion, name: str, options: BuildOptions) -> list[Path]:
     from districtcontrol.maps._embed import embed_snippet
-    from districtcontrol.maps.interactive import map_text
 
     path = options.out / f"{name}.html"
     texts = _texts(options.captions)
     paths = [save_map(region, name, path, self_contained=options.self_contained, tiles=options.tiles, **texts)]
     if options.embed:
-        title = map_text(region, name, options.captions).title
+        title = region.text(name, options.captions).title
         snippet = embed_snippet(region, name, title, options.base_url)
         paths.append(write_text(options.out / f"{name}.embed.html", snippet))
     return paths

@@ -28,7 +28,6 @@ def changes_figure(region, captions=None, over_time=None):
 
     from districtcontrol.geo.over_time import summarise_over_time
     from districtcontrol.geo.summary import region_name
-    from districtcontrol.maps.interactive import map_text
 
     over_time = summarise_over_time(region.data) if over_time is None else over_time
     rows = over_time[over_time["level"] == "region"]
@@ -48,7 +47,7 @@ def changes_figure(region, captions=None, over_time=None):
             _people_lines(line[1], mine, rows, dates, group, region.legend, region_name(region.data))
         for ax in line:
             concise_dates(ax)
-    text = map_text(region, _view.COMBINED, captions)
+    text = region.text(_view.COMBINED, captions)
     title = "Districts and people by status over time" if people else "Districts by status over time"
     fig.suptitle(title, fontsize=13, fontweight="bold", y=1 - 0.2 / height, **PLAIN)
     below = " · ".join(x for x in (_region_words(region), text.subtitle) if x)

@@ -25,14 +25,13 @@ def index_page(region, summary, captions=None, changes: str | None = None, over_
     """The HTML of ``index.html`` for a prepared region and its summary (and the file name of its chart
     of change, and the summary over time of :func:`districtcontrol.summarise_over_time`)."""
     from districtcontrol.maps._embed import embed_ratio
-    from districtcontrol.maps.interactive import map_text
 
-    maps = [{"name": name, "title": map_text(region, name, captions).title} for name in _view.map_names(region)]
+    maps = [{"name": name, "title": region.text(name, captions).title} for name in _view.map_names(region)]
     return (
         _environment()
         .from_string(_web.text("index.html.j2"))
         .render(
-            text=map_text(region, "combined", captions),
+            text=region.text("combined", captions),
             maps=maps,
             summary=_summary_rows(summary, region.legend),
             summary_notes=summary.attrs.get("notes", []),

@@ -34,6 +34,16 @@ class PreparedRegion:
 
         return shape_payload(self.topology)
 
+    def text(self, name: str, captions=None):
+        """Title, subtitle, attribution and caveats of map ``name`` (a ``_view.MapText``)."""
+        from districtcontrol.maps import _view
+
+        data = self.data
+        credit = data.population.attribution if data.population else ""
+        boundaries = data.boundaries.attribution
+        unplaced = _view.unplaced_note(data)
+        return _view.map_text(name, self.legend, data.table, captions, boundaries, credit, data.when, unplaced)
+
     def with_labels(self, labels) -> PreparedRegion:
         """The same region with the static maps' label layout."""
         return dataclasses.replace(self, labels=tuple(labels))

@@ -97,7 +97,6 @@ def timeline_figure(region, name: str = _view.COMBINED, dates: int | Sequence[st
     from matplotlib.figure import Figure
 
     from districtcontrol.maps._panels import GRID_IN, draw_panels
-    from districtcontrol.maps.interactive import map_text
 
     periods = panel_dates(region, dates)
     panels = rows_as_of(region, periods)
@@ -113,7 +112,7 @@ def timeline_figure(region, name: str = _view.COMBINED, dates: int | Sequence[st
     draw_panels(axes, region, name, panels)
     for ax, p, rows in zip(axes, periods, panels):
         ax.set_title(f"{p.words}: {_recorded(rows, name, region.legend)}", fontsize=9, **PLAIN)
-    text = map_text(region, name, captions)
+    text = region.text(name, captions)
     fig.suptitle(text.title, fontsize=13, fontweight="bold", y=1 - 0.2 / height, **PLAIN)
     span = f"{_subject(name, region.legend)}, {len(periods)} dates from {periods[0].words} to {periods[-1].words}"
     fig.text(0.5, 1 - 0.6 / height, span, ha="center", va="top", fontsize=9, color="#333333", **PLAIN)

@@ -3,7 +3,8 @@
 With ``jobs > 1`` maps are rendered in worker processes forked from this one (Linux). Forked by
 :func:`~districtcontrol.maps.build` itself, after the region is prepared, they inherit it.
 Started earlier by :class:`RenderWorkers` (the ``build`` command does this before loading the
-table and the boundaries), they import folium and matplotlib while this process loads, and each
+table and the boundaries), they import what their maps need while this process loads (matplotlib
+when the build has print maps, whose HTML maps this process then writes; else folium), and each
 reads the prepared region once from a file this process writes: a pickle, with every
 geometry's precision grid beside it (pickling keeps the coordinates but not the grid, which
 steers later operations such as where a label's point falls).
@@ -136,10 +137,14 @@ def _imports(formats: tuple[str, ...]) -> tuple[str, ...]:
     )
     # what the shipped region is made of, and the module of every task
     region = ("districtcontrol.geo.pipeline", "districtcontrol.maps._prepared", "districtcontrol.maps._build")
-    wanted = region + (html if "html" in formats else ())
-    if any(fmt in formats for fmt in STATIC_FORMATS):
-        wanted += ("matplotlib.figure", "matplotlib.backends.backend_agg", "PIL.Image", "districtcontrol.maps.static")
-    return wanted
+    if any(fmt in formats for fmt in STATIC_FORMATS):  # the build's own process writes the HTML maps
+        return region + (
+            "matplotlib.figure",
+            "matplotlib.backends.backend_agg",
+            "PIL.Image",
+            "districtcontrol.maps.static",
+        )
+    return region + (html if "html" in formats else ())
 
 
 def _start_worker(parent: int, modules: tuple[str, ...]) -> None:

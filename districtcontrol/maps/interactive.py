@@ -343,12 +343,7 @@ def _decorations(m, region: PreparedRegion, name: str, captions: _view.Captions)
 
 def map_text(region: PreparedRegion, name: str, captions: _view.Captions | None = None) -> _view.MapText:
     """Title, subtitle, attribution and caveats of map ``name`` of a region."""
-    population = region.data.population
-    credit = population.attribution if population else ""
-    boundaries = region.data.boundaries.attribution
-    unplaced = _view.unplaced_note(region.data)
-    data = region.data
-    return _view.map_text(name, region.legend, data.table, captions, boundaries, credit, data.when, unplaced)
+    return region.text(name, captions)
 
 
 def map_html(m, *, self_contained: bool = False) -> str:

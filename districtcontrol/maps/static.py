@@ -287,9 +287,8 @@ def _legend(ax, region: PreparedRegion, name: str) -> None:
 
 
 def _titles(fig, region: PreparedRegion, name: str, captions) -> None:
-    from districtcontrol.maps.interactive import map_text
 
-    text = map_text(region, name, captions)
+    text = region.text(name, captions)
     height = fig.get_figheight()
     fig.suptitle(text.title, fontsize=13, fontweight="bold", y=0.985, **PLAIN)
     below = "\n".join(x for x in (text.subtitle, *text.notes) if x)
@@ -305,9 +304,8 @@ def _axes_titles(ax, region: PreparedRegion, name: str, captions, below) -> None
     wrapped to the axes' width, in the largest size that stays inside the figure; where no size
     fits, it goes inside the axes along their bottom edge, on a white ground.
     """
-    from districtcontrol.maps.interactive import map_text
 
-    text = map_text(region, name, captions)
+    text = region.text(name, captions)
     ax.apply_aspect()
     axes_box = ax.get_window_extent()
     title = ax.set_title("", fontsize=9, **PLAIN)
