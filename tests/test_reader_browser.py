@@ -162,6 +162,31 @@ def test_opening_view_fits_the_frame_clear_of_boxes_with_labels_apart(
     page.context.close()
 
 
+@pytest.mark.parametrize(("width", "height", "framed"), [*SIZES, (1280, 400, True)])
+def test_the_neighbours_cover_all_the_opening_view_shows(browser, reader_map, region, width, height, framed):  # noqa: F811
+    """No white band where the shipped neighbours end: a tall phone sees south to the Arabian Sea."""
+    import shapely
+
+    from districtcontrol.maps import _surroundings as around_
+
+    page, frame, _ = _open(browser, reader_map, width, height, framed)
+    view = frame.evaluate(
+        MAP_JS, "const b = map.getBounds(); return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];"
+    )
+    page.context.close()
+    carried = shapely.union_all([shapely.box(*box) for box in around_.html_box(region)])
+    shipped = shapely.box(*json.loads(_neighbours_text())["bbox"])
+    seen = shapely.box(*view)
+    assert carried.covers(seen), f"{width}x{height}: the view {view} reaches past the neighbours the map carries"
+    assert shipped.covers(carried)
+
+
+def _neighbours_text() -> str:
+    from importlib import resources
+
+    return resources.files("districtcontrol.data").joinpath("neighbours.geojson").read_text(encoding="utf-8")
+
+
 def test_zooming_in_names_more_districts_still_without_overlaps(browser, reader_map):  # noqa: F811
     page, frame, _ = _open(browser, reader_map, 1280, 800, False)
     count = lambda: len(frame.evaluate(MEASURE_JS, [])["labels"])  # noqa: E731

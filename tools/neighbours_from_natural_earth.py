@@ -7,7 +7,9 @@ Source: Natural Earth 1:10m admin-0 countries, version 4.1.0, as TopoJSON in the
     python tools/neighbours_from_natural_earth.py package/countries-10m.json
 
 Every country meeting a box around Afghanistan except Afghanistan itself is clipped to the
-box, simplified as one coverage (shared borders stay shared) and written with 3 decimals.
+box, simplified as one coverage (shared borders stay shared) and written with 3 decimals; a
+country the rounding leaves invalid (the Sundarbans' channels) is repaired. The box holds every
+HTML map's opening view (``_surroundings.html_box`` of any region; a browser test checks it).
 Afghanistan's own outline is not taken from here: the maps fit these shapes to the district
 boundary file's border when they draw them (:mod:`districtcontrol.maps._reader_surroundings`).
 """
@@ -23,7 +25,7 @@ import numpy as np
 import shapely
 
 log = logging.getLogger("neighbours_from_natural_earth")
-BOX = (52.0, 24.0, 82.0, 46.0)  # lon/lat: what any opening view of an Afghan region can show
+BOX = (44.5, 15.5, 91.0, 51.0)  # lon/lat: what any opening view of an Afghan region can show
 TOLERANCE_DEG = 0.01  # Visvalingam-Whyatt, as the districts' simplification: about 1 km at this scale
 DECIMALS = 3
 OUT = Path(__file__).resolve().parents[1] / "districtcontrol" / "data" / "neighbours.geojson"
@@ -57,13 +59,23 @@ def country_shapes(topology: dict) -> dict[str, object]:
     return shapes
 
 
+def _polygonal(geom):
+    """The polygons of a clipped country (a clip along a border can leave lines and points too)."""
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    return shapely.MultiPolygon([p for p in shapely.get_parts(geom) if p.geom_type == "Polygon"])
+
+
 def neighbours(shapes: dict[str, object]) -> list[tuple[str, object]]:
     """The countries meeting the box, clipped to it and simplified together, west to east."""
     box = shapely.box(*BOX)
-    kept = [(name, shapely.intersection(geom, box)) for name, geom in shapes.items() if name != "Afghanistan"]
+    kept = [
+        (name, _polygonal(shapely.intersection(geom, box))) for name, geom in shapes.items() if name != "Afghanistan"
+    ]
     kept = [(name, geom) for name, geom in kept if not geom.is_empty and geom.area > 1e-6]
     geoms = shapely.coverage_simplify(np.array([g for _, g in kept], dtype=object), TOLERANCE_DEG)
     geoms = shapely.set_precision(geoms, 10**-DECIMALS, mode="pointwise")
+    geoms = np.array([g if g.is_valid else _polygonal(shapely.make_valid(g)) for g in geoms], dtype=object)
     out = [(name, geom) for (name, _), geom in zip(kept, geoms, strict=True) if not geom.is_empty]
     return sorted(out, key=lambda item: item[1].centroid.x)
 

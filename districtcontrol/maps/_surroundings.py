@@ -27,8 +27,11 @@ NATURAL_EARTH_CREDIT = "Countries: Made with Natural Earth"
 BORDER_NOTE = "International borders are shown as the sources draw them (Natural Earth, OCHA COD-AB), not endorsed."
 DECIMALS = 3
 # The widest and the tallest frames a map opens in (a 1280x400 banner, a 390x844 phone): the
-# neighbours an HTML map carries cover the region's surroundings in both.
+# neighbours an HTML map carries cover the region's surroundings in both. The opening view, fitted
+# with its padding and under the title, shows up to 1.25 times the region's span it fits (measured
+# in the browser at 390x844, 1280x400 and 1280x800): each box reaches 0.65 of its span from the centre.
 WIDEST, TALLEST = 3.2, 844 / 390
+VIEW_REACH = 0.65
 
 
 @dataclass(frozen=True)
@@ -53,14 +56,20 @@ def neighbour_shapes() -> tuple[tuple[tuple[str, object], ...], str]:
     return shapes, collection["attribution"]
 
 
-def html_box(region) -> tuple[float, float, float, float]:
-    """Lon/lat box an HTML map's opening view can show around the region, at any frame shape."""
+def html_box(region) -> tuple[tuple[float, float, float, float], tuple[float, float, float, float]]:
+    """The lon/lat boxes an HTML map's opening view can show around the region, at any frame shape.
+
+    The widest frame fits the region's height and shows more on either side; the tallest fits
+    its width and shows more above and below. Every frame in between shows part of one of
+    the two boxes, so the neighbours an HTML map carries are clipped to their union, a cross.
+    """
     minx, miny, maxx, maxy = region.simplified.total_bounds
     y0, y1 = _mercator(miny), _mercator(maxy)
     width, height = maxx - minx, y1 - y0
-    half_w, half_h = max(width, height * WIDEST) * 0.55, max(height, width * TALLEST) * 0.45
     cx, cy = (minx + maxx) / 2, (y0 + y1) / 2
-    return (cx - half_w, _latitude(cy - half_h), cx + half_w, _latitude(cy + half_h))
+    wide = (max(width, height * WIDEST) * VIEW_REACH, height * VIEW_REACH)
+    tall = (width * VIEW_REACH, max(height, width * TALLEST) * VIEW_REACH)
+    return tuple((cx - w, _latitude(cy - h), cx + w, _latitude(cy + h)) for w, h in (wide, tall))
 
 
 def static_box(region, pad: float = 1.0) -> tuple[float, float, float, float]:
@@ -77,14 +86,25 @@ def _latitude(y: float) -> float:
     return math.degrees(2 * math.atan(math.exp(math.radians(y))) - math.pi / 2)
 
 
-def surroundings(region, box: tuple[float, float, float, float]) -> Surroundings:
-    """The neighbours within ``box`` fitted to the region's border, the rest of Afghanistan, the border line."""
+def surroundings(region, box: tuple) -> Surroundings:
+    """The neighbours within ``box`` (or a tuple of boxes) fitted to the region's border, the rest of Afghanistan, the border line."""
     return _surroundings(_RegionKey(region), rounded_box(box))
 
 
-def rounded_box(box) -> tuple[float, float, float, float]:
-    """``box`` to 0.001°, as the fit and its cache key take it."""
+def rounded_box(box) -> tuple:
+    """``box`` (or each of a tuple of boxes) to 0.001°, as the fit and its cache key take it."""
+    if isinstance(box[0], tuple):
+        return tuple(rounded_box(part) for part in box)
     return tuple(round(float(v), 3) for v in box)
+
+
+def _frame(box):
+    """The area a box, or the union of a tuple of boxes, covers."""
+    import shapely
+
+    if isinstance(box[0], tuple):
+        return shapely.union_all([shapely.box(*part) for part in box])
+    return shapely.box(*box)
 
 
 class _RegionKey:
@@ -101,7 +121,7 @@ class _RegionKey:
 
 
 @functools.lru_cache(maxsize=4)
-def _surroundings(key: _RegionKey, box: tuple[float, float, float, float]) -> Surroundings:
+def _surroundings(key: _RegionKey, box: tuple) -> Surroundings:
     """The fit, from the user cache when it was made before for the same shapes and box."""
     from districtcontrol import _cache
 
@@ -109,7 +129,7 @@ def _surroundings(key: _RegionKey, box: tuple[float, float, float, float]) -> Su
     return _cache.cached("surroundings", surroundings_key(region, box), lambda: _fit(region, box), _encode, _decode)
 
 
-def surroundings_key(region, box: tuple[float, float, float, float]) -> dict:
+def surroundings_key(region, box: tuple) -> dict:
     """What the neighbours' fit around ``region`` in ``box`` depends on, as a cache key."""
     from districtcontrol import _cache
 
@@ -144,12 +164,12 @@ def _decode(payload: dict) -> Surroundings:
     return Surroundings(tuple(zip(payload["names"], countries)), country_borders, rest, border, payload["attribution"])
 
 
-def _fit(region, box: tuple[float, float, float, float]) -> Surroundings:
+def _fit(region, box: tuple) -> Surroundings:
     import shapely
 
     inside, rest = _afghanistan(region)
     afghanistan = shapely.union(inside, rest)
-    frame = shapely.box(*box)
+    frame = _frame(box)
     shapes, attribution = neighbour_shapes()
     clipped = [(name, shapely.intersection(geom, frame)) for name, geom in shapes]
     clipped = [(name, geom) for name, geom in clipped if not geom.is_empty and geom.area > 1e-6]
