@@ -94,6 +94,25 @@ def test_kill_9_at_any_moment_leaves_one_complete_build_and_no_process(tmp_path,
     assert leftovers(out) == []  # what the killed run left is gone
 
 
+def test_a_build_killed_while_its_workers_draw_leaves_nothing_in_the_temporary_folder(tmp_path, real_boundaries):
+    """The region the workers read (8 MB) lives in the staging folder, which the next build clears."""
+    out, temporary = tmp_path / "maps", tmp_path / "tmp"
+    temporary.mkdir()
+    command = build_command(out, "Source new", real_boundaries)
+    process = subprocess.Popen(command, stderr=subprocess.DEVNULL, env={**os.environ, "TMPDIR": str(temporary)})
+    shipped = []
+    while not shipped and process.poll() is None:
+        shipped = list(out.glob(".districtcontrol-staging-*/.districtcontrol-region-*"))
+        time.sleep(0.005)
+    process.kill()
+    assert shipped, "the build ended before its workers got the region"
+    process.wait()
+    time.sleep(0.5)
+    assert list(temporary.iterdir()) == []
+    subprocess.run(command, check=True, capture_output=True)
+    assert leftovers(out) == []
+
+
 def test_sigterm_removes_the_staging_folder_and_keeps_the_previous_build(tmp_path, real_boundaries, references):
     out = tmp_path / "maps"
     start_over_old(out, references)

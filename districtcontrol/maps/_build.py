@@ -210,7 +210,9 @@ def _render(
     names = _view.map_names(region)
     static = [fmt for fmt in STATIC_FORMATS if fmt in formats]
     timeline = not no_timeline_reason(region.data)
-    executor = workers.executor(region) if workers is not None else inherited(region, worker_count(jobs, formats))
+    executor = (
+        workers.executor(region, options.out) if workers is not None else inherited(region, worker_count(jobs, formats))
+    )
     with executor as pool:
         static_maps = _StaticMaps(pool, names, options) if static else None
         # One task writes every HTML map: each process that writes a first one pays for importing

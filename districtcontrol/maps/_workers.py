@@ -93,18 +93,25 @@ class RenderWorkers:
             self._file.unlink(missing_ok=True)
 
     @contextlib.contextmanager
-    def executor(self, region):
-        """An executor whose tasks see ``region`` through :func:`current_region`."""
+    def executor(self, region, folder: Path | None = None):
+        """An executor whose tasks see ``region`` through :func:`current_region`.
+
+        The region reaches the workers through a hidden file in ``folder`` (the build's staging
+        folder, which a later build clears if this one is killed; default: the temporary folder),
+        removed when the executor closes.
+        """
         if self.pool is None:
             with inherited(region, 0) as pool:
                 yield pool
             return
-        self._file = _ship(region)
+        self._file = _ship(region, folder)
         try:
             yield _Shipped(self.pool, str(self._file))
         except BaseException:  # no worker may still write into the build's folder once this returns
             self.pool.shutdown(wait=True, cancel_futures=True)
             raise
+        finally:
+            self._file.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
@@ -165,9 +172,9 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _ship(region) -> Path:
-    """The region pickled into a private temporary file, with the precision grid of every geometry column."""
-    fd, name = tempfile.mkstemp(prefix="districtcontrol-region-", suffix=".pickle")
+def _ship(region, folder: Path | None = None) -> Path:
+    """The region pickled into a private hidden file in ``folder``, with the precision grid of every geometry column."""
+    fd, name = tempfile.mkstemp(prefix=".districtcontrol-region-", suffix=".pickle", dir=folder)
     with os.fdopen(fd, "wb") as fh:
         pickle.dump((region, _grids(region)), fh, protocol=pickle.HIGHEST_PROTOCOL)
     return Path(name)
