@@ -175,7 +175,7 @@ def test_the_neighbours_cover_all_the_opening_view_shows(browser, reader_map, re
     )
     page.context.close()
     carried = shapely.union_all([shapely.box(*box) for box in around_.html_box(region)])
-    shipped = shapely.box(*json.loads(_neighbours_text())["bbox"])
+    shipped = shapely.union_all([shapely.box(*box) for box in json.loads(_neighbours_text())["frame"]])
     seen = shapely.box(*view)
     assert carried.covers(seen), f"{width}x{height}: the view {view} reaches past the neighbours the map carries"
     assert shipped.covers(carried)

@@ -6,9 +6,9 @@ Source: Natural Earth 1:10m admin-0 countries, version 4.1.0, as TopoJSON in the
     npm pack world-atlas@2.0.2 && tar xzf world-atlas-2.0.2.tgz
     python tools/neighbours_from_natural_earth.py package/countries-10m.json
 
-Every country meeting a box around Afghanistan except Afghanistan itself is clipped to the
-box, simplified as one coverage (shared borders stay shared) and written with 3 decimals; a
-country the rounding leaves invalid (the Sundarbans' channels) is repaired. The box holds every
+Every country meeting a cross around Afghanistan except Afghanistan itself is clipped to the
+cross, simplified as one coverage (shared borders stay shared) and written with 3 decimals; a
+country the rounding leaves invalid is repaired. The cross holds every
 HTML map's opening view (``_surroundings.html_box`` of any region; a browser test checks it).
 Afghanistan's own outline is not taken from here: the maps fit these shapes to the district
 boundary file's border when they draw them (:mod:`districtcontrol.maps._reader_surroundings`).
@@ -25,7 +25,10 @@ import numpy as np
 import shapely
 
 log = logging.getLogger("neighbours_from_natural_earth")
-BOX = (44.5, 15.5, 91.0, 51.0)  # lon/lat: what any opening view of an Afghan region can show
+# lon/lat: what any opening view of an Afghan region can show, a cross: the widest frames see
+# far to the sides (WIDE), the tallest far above and below (TALL); see _surroundings.html_box.
+WIDE = (44.5, 27.0, 91.0, 41.0)
+TALL = (57.5, 15.5, 78.0, 51.0)
 TOLERANCE_DEG = 0.01  # Visvalingam-Whyatt, as the districts' simplification: about 1 km at this scale
 DECIMALS = 3
 OUT = Path(__file__).resolve().parents[1] / "districtcontrol" / "data" / "neighbours.geojson"
@@ -68,7 +71,7 @@ def _polygonal(geom):
 
 def neighbours(shapes: dict[str, object]) -> list[tuple[str, object]]:
     """The countries meeting the box, clipped to it and simplified together, west to east."""
-    box = shapely.box(*BOX)
+    box = shapely.union(shapely.box(*WIDE), shapely.box(*TALL))
     kept = [
         (name, _polygonal(shapely.intersection(geom, box))) for name, geom in shapes.items() if name != "Afghanistan"
     ]
@@ -95,7 +98,8 @@ def main() -> None:
         "type": "FeatureCollection",
         "attribution": ATTRIBUTION,
         "note": "Borders as Natural Earth draws them (de facto control); shown, not endorsed.",
-        "bbox": list(BOX),
+        "bbox": [min(WIDE[0], TALL[0]), min(WIDE[1], TALL[1]), max(WIDE[2], TALL[2]), max(WIDE[3], TALL[3])],
+        "frame": [list(WIDE), list(TALL)],
         "features": features,
     }
     text = json.dumps(collection, separators=(",", ":"), ensure_ascii=False)
