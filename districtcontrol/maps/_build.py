@@ -239,7 +239,11 @@ def _render(
 
 
 class _StaticMaps:
-    """The label layout, and the static maps submitted the moment it is placed, whatever this process is doing."""
+    """The label layout, and the static maps submitted the moment it is placed, whatever this process is doing.
+
+    With worker processes the layout's callback runs in the executor's result thread; it submits
+    one task per map (a handful), which that thread then sends on as it would any other.
+    """
 
     def __init__(self, pool, names: tuple[str, ...], options: BuildOptions):
         self.pool, self.names, self.options = pool, names, options
