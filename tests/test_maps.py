@@ -113,6 +113,28 @@ def test_static_outputs_are_reproducible(tmp_path, control_data, fmt):
     assert first == second
 
 
+def test_a_png_holds_the_drawn_pixels_at_300_dpi_and_nothing_else(tmp_path, control_data):
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    from districtcontrol.maps import save_figure, static_map
+
+    path = save_figure(static_map(control_data, "taliban"), tmp_path / "taliban.png")
+    fig = static_map(control_data, "taliban")  # a new figure: a figure drawn twice may differ in a few pixels
+    fig.set_dpi(300)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    drawn = np.asarray(canvas.buffer_rgba())
+    with Image.open(path) as png:
+        png.load()  # checks every chunk's CRC and the compressed stream
+        assert (png.format, png.mode, png.size) == ("PNG", "RGB", (drawn.shape[1], drawn.shape[0]))
+        assert png.info["dpi"] == pytest.approx((300, 300), abs=0.01)
+        assert set(png.info) == {"dpi"}  # no time, software or other text in the file
+        assert np.array_equal(np.asarray(png), drawn[..., :3])
+    assert (drawn[..., 3] == 255).all()  # the figure is opaque: dropping alpha loses nothing
+
+
 def test_failed_build_leaves_earlier_outputs_and_other_files_alone(tmp_path, control_data, monkeypatch):
     import districtcontrol.maps.static as static
 

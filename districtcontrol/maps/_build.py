@@ -307,7 +307,6 @@ def _run(task: str, *args):
         return label_layout(region)
     if task == "warm":
         import matplotlib.figure  # noqa: F401  (imported once per worker, ahead of its first static map)
-        import PIL.Image  # noqa: F401
 
         return []
     if task == "html":

@@ -148,7 +148,6 @@ def _imports(formats: tuple[str, ...]) -> tuple[str, ...]:
         return region + (
             "matplotlib.figure",
             "matplotlib.backends.backend_agg",
-            "PIL.Image",
             "districtcontrol.maps.static",
         )
     return region + (html if "html" in formats else ())
