@@ -24,6 +24,14 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
 
 MAX_AUTO_JOBS = 4
+# what a shipped region is made of, and the modules of every task (the build's process loads them all)
+_REGION_MODULES = (
+    "geopandas",
+    "districtcontrol.geo.pipeline",
+    "districtcontrol.maps._prepared",
+    "districtcontrol.maps._build",
+    "districtcontrol.maps.static",
+)
 _REGION = None  # the prepared region of the tasks run in this process
 _SHIPPED: tuple[str, object] | None = None  # (file, region) a worker has read
 
@@ -75,8 +83,8 @@ class RenderWorkers:
 
     def __enter__(self) -> RenderWorkers:
         if self.processes and "fork" in multiprocessing.get_all_start_methods():
-            import geopandas  # noqa: F401  (what a region is made of: imported once, shared by the forks)
-
+            for name in _REGION_MODULES:  # imported once, shared by the forks: this process needs them too
+                importlib.import_module(name)
             self.pool = ProcessPoolExecutor(
                 self.processes,
                 mp_context=multiprocessing.get_context("fork"),
@@ -142,15 +150,9 @@ def _imports(formats: tuple[str, ...]) -> tuple[str, ...]:
         "districtcontrol.maps._folium",
         "districtcontrol.maps._elements",
     )
-    # what the shipped region is made of, and the module of every task
-    region = ("districtcontrol.geo.pipeline", "districtcontrol.maps._prepared", "districtcontrol.maps._build")
     if any(fmt in formats for fmt in STATIC_FORMATS):  # the build's own process writes the HTML maps
-        return region + (
-            "matplotlib.figure",
-            "matplotlib.backends.backend_agg",
-            "districtcontrol.maps.static",
-        )
-    return region + (html if "html" in formats else ())
+        return ("matplotlib.figure", "matplotlib.backends.backend_agg")
+    return html if "html" in formats else ()
 
 
 def _start_worker(parent: int, modules: tuple[str, ...]) -> None:
