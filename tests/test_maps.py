@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 
 import pytest
 import shapely
@@ -193,6 +195,18 @@ def test_an_html_build_forks_one_worker_and_a_print_build_one_per_job():
     assert [worker_count(jobs, ("html",)) for jobs in (1, 2, 4)] == [0, 1, 1]
     assert [worker_count(jobs, ("html", "png")) for jobs in (1, 2, 4)] == [0, 2, 4]
     assert worker_count(0, ("svg",)) == (default_jobs() if default_jobs() > 1 else 0)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_workers_yield_the_cores_to_the_process_that_loads_the_region():
+    """Until the region is loaded nothing can be drawn: the workers' imports must not slow the loading."""
+    from districtcontrol.maps._workers import RenderWorkers
+
+    if os.nice(0) >= 19:
+        pytest.skip("this process already runs at the lowest priority")
+    with RenderWorkers(2, ("png",)) as workers:
+        niceness = {workers.pool.submit(os.nice, 0).result() for _ in range(4)}
+    assert min(niceness) > os.nice(0)
 
 
 def test_failure_in_a_worker_reaches_the_caller_and_writes_no_half_file(tmp_path, control_data, monkeypatch):
