@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import sys
@@ -207,6 +208,38 @@ def test_workers_yield_the_cores_to_the_process_that_loads_the_region():
     with RenderWorkers(2, ("png",)) as workers:
         niceness = {workers.pool.submit(os.nice, 0).result() for _ in range(4)}
     assert min(niceness) > os.nice(0)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_workers_leave_their_libraries_and_the_region_out_of_garbage_collection(region, tmp_path):
+    """Else each collection scans them again (0.2-0.3 s a worker) and touches every page a worker shares."""
+    from districtcontrol.maps._workers import RenderWorkers
+
+    with RenderWorkers(2, ("png",)) as workers:
+        started = workers.pool.submit(gc.get_freeze_count).result()
+        with workers.executor(region, tmp_path) as pool:
+            holding_the_region = [pool.submit(gc.get_freeze_count).result() for _ in range(4)]
+    assert started > 10_000  # matplotlib's objects and those forked from this process
+    assert min(holding_the_region) > started + 1_000
+
+
+@pytest.mark.parametrize("workers", [False, True], ids=["in-process", "render-workers"])
+def test_a_build_leaves_the_callers_objects_collectable_and_its_own_freeze_alone(control_data, tmp_path, workers):
+    """In a notebook, build after build: nothing may stay out of garbage collection once a build returns."""
+    from districtcontrol.maps._workers import RenderWorkers
+
+    if gc.get_freeze_count():
+        pytest.skip("something in this process froze objects already")
+    with RenderWorkers(2 if workers else 1, ("html",)) as pool:
+        build(control_data, tmp_path / "first", ("html",), workers=pool)
+    assert gc.get_freeze_count() == 0
+    gc.freeze()  # the caller's own
+    try:
+        frozen = gc.get_freeze_count()
+        build(control_data, tmp_path / "second", ("html",), jobs=2 if workers else 1)
+        assert 0.9 * frozen < gc.get_freeze_count() <= frozen  # some of the caller's may have been freed
+    finally:
+        gc.unfreeze()
 
 
 def test_failure_in_a_worker_reaches_the_caller_and_writes_no_half_file(tmp_path, control_data, monkeypatch):
