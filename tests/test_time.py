@@ -410,3 +410,28 @@ def test_summarise_of_an_undated_table_has_no_date_columns(real_boundaries):
     rows = [{"group": "taliban", "province": "Kunduz", "district": "Khanabad", "status": "captured"}]
     summary = summarise(_load(rows, real_boundaries))
     assert "as_of" not in summary and "when" not in summary
+
+
+@pytest.mark.integration
+def test_workers_started_before_loading_chart_the_people_as_this_process_does(real_boundaries, tmp_path):
+    """Dates six years apart count people with the estimates of each date's year: the workers need them too."""
+    from districtcontrol.geo import load_control
+    from districtcontrol.geo.over_time import population_on
+    from districtcontrol.maps import RenderWorkers, build
+
+    table = tmp_path / "years.csv"
+    table.write_text(
+        "group,province,district,status,date,source\n"
+        "taliban,Kunduz,Chahar Darah,captured,2012-05-01,a\n"
+        "taliban,Kunduz,Dasht-e-Archi,captured,2015-09-28,b\n"
+        "taliban,Kunduz,Imam Sahib,captured,2018-07-01,c\n",
+        encoding="utf-8",
+    )
+    data = load_control(table, real_boundaries)
+    assert len({use.year for _, use in population_on(data, [dt.date(2012, 5, 1), dt.date(2018, 7, 1)])}) == 2
+    charts = {}
+    for jobs in (1, 2):
+        with RenderWorkers(jobs, ("svg",)) as workers:
+            build(data, tmp_path / str(jobs), ("svg",), workers=workers)
+        charts[jobs] = (tmp_path / str(jobs) / "changes.svg").read_bytes()
+    assert charts[1] == charts[2]
