@@ -83,10 +83,9 @@ class Resolver:
         self._user_aliases = [a for path in alias_files for a in load_aliases(path)]
         self._aliases = self._user_aliases + list(aliases if aliases is not None else load_aliases())
         self._province_keys = self._index_provinces()
-        self._national = _Index(e for p in self.provinces.values() for d in p.districts for e in _district_entries(d))
-        self._by_province = {
-            pcode: _Index(e for d in p.districts for e in _district_entries(d)) for pcode, p in self.provinces.items()
-        }
+        entries = {pcode: [e for d in p.districts for e in _district_entries(d)] for pcode, p in self.provinces.items()}
+        self._national = _Index(e for province in entries.values() for e in province)
+        self._by_province = {pcode: _Index(province) for pcode, province in entries.items()}
         self._district_aliases = self._index_district_aliases()
         self._editions = self._index_editions(load_editions() if editions is None else editions)
         self._cache: dict[tuple[str, str], Resolution] = {}
