@@ -341,3 +341,22 @@ def test_maps_credit_the_boundary_file_in_use(tmp_path):
     )
     html = map_html(interactive_map(data, "combined"))
     assert "AGCHO" not in html and "Boundaries: mine.geojson (unknown source)" in html
+
+
+def test_a_map_rendered_again_compiles_no_template_and_leaves_jinja_as_it_was(region, monkeypatch):
+    """Templates are compiled once per process (most are the same on every map); other Jinja users see no cache."""
+    import jinja2
+    from branca.element import Element
+
+    first = map_html(interactive_map(region, "combined"))
+    compiled = []
+    real = jinja2.Environment.from_string
+    monkeypatch.setattr(
+        jinja2.Environment, "from_string", lambda env, *a, **k: compiled.append(1) or real(env, *a, **k)
+    )
+    again = map_html(interactive_map(region, "combined"))
+    assert again == first
+    assert compiled == []
+    assert "from_string" not in vars(Element._template.environment)
+    jinja2.Template("{{ 1 }}")
+    assert compiled == [1]

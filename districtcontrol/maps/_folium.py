@@ -10,7 +10,11 @@ What is used here beyond the documented API, and why:
 * :func:`page_language` replaces the page template of branca's ``Figure`` (the same text with
   ``lang`` and a charset), which has no way to set them;
 * :func:`stable_ids` numbers every element, and ids created while rendering come from a
-  counter instead of ``os.urandom``, so identical input gives identical bytes.
+  counter instead of ``os.urandom``, so identical input gives identical bytes;
+* :func:`compiled_once` gives the Jinja environments of branca's and folium's templates a
+  cache of compiled templates: branca compiles the text every macro renders, and folium some
+  templates on every render, and most of these texts are the same on every map (two thirds
+  of the compiling, 0.02 s of each map after the first).
 
 The supported folium versions are pinned in ``pyproject.toml``; the browser tests run against
 the newest of them.
@@ -112,6 +116,41 @@ def counted_ids():
         yield
     finally:
         Element._generate_id = saved
+
+
+_COMPILING = [0]  # how many compiled_once blocks are open
+
+
+@contextlib.contextmanager
+def compiled_once():
+    """Within the block, each template text branca or folium compiles is compiled once per process."""
+    from branca.element import Element
+
+    envs = list(
+        {id(env): env for env in (Element._template.environment, folium.GeoJson._template.environment)}.values()
+    )
+    if not _COMPILING[0]:
+        for env in envs:
+            env.from_string = functools.partial(_from_string, env)  # shadows the method on this environment only
+    _COMPILING[0] += 1
+    try:
+        yield
+    finally:
+        _COMPILING[0] -= 1
+        if not _COMPILING[0]:
+            for env in envs:
+                vars(env).pop("from_string", None)
+
+
+def _from_string(env, source, globals=None, template_class=None):
+    if globals is None and isinstance(source, str):
+        return _compiled(env, source, template_class)
+    return type(env).from_string(env, source, globals, template_class)
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(env, source: str, template_class):
+    return type(env).from_string(env, source, None, template_class)
 
 
 def page_language(figure, language: str) -> None:

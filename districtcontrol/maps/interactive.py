@@ -38,13 +38,19 @@ def interactive_map(
     own table, "Data: <file name>"). District shapes and texts are written once, as a
     topology, and shared by every layer.
     """
+    from districtcontrol.maps._folium import compiled_once
+
+    region = prepare_region(data)
+    _check_name(name, region)
+    with compiled_once():
+        return _new_map(region, name, tiles, _view.Captions(title, subtitle, credit))
+
+
+def _new_map(region: PreparedRegion, name: str, tiles: str | None, captions: _view.Captions):
     import folium
 
     from districtcontrol.maps._timeline import add_timeline
 
-    region = prepare_region(data)
-    _check_name(name, region)
-    captions = _view.Captions(title, subtitle, credit)
     m = folium.Map(
         tiles=None, zoom_control=True, control_scale=True, prefer_canvas=False, zoom_snap=0.1, zoom_delta=0.5
     )
@@ -356,15 +362,16 @@ def map_html(m, *, self_contained: bool = False) -> str:
     """
     import folium
 
-    from districtcontrol.maps._folium import compact_json, counted_ids, stable_ids, strip_resources
+    from districtcontrol.maps._folium import compact_json, compiled_once, counted_ids, stable_ids, strip_resources
     from districtcontrol.maps._libraries import cdn_tags, inline_tags
 
     strip_resources(m)
     m.default_js, m.default_css = [], []
-    m.get_root().header.add_child(folium.Element(LIBRARIES_PLACE), name="dc_libraries", index=0)
-    stable_ids(m.get_root())
-    with compact_json(), counted_ids():
-        page = m.get_root().render()
+    with compiled_once():
+        m.get_root().header.add_child(folium.Element(LIBRARIES_PLACE), name="dc_libraries", index=0)
+        stable_ids(m.get_root())
+        with compact_json(), counted_ids():
+            page = m.get_root().render()
     libraries = inline_tags() if self_contained else cdn_tags()
     return _without_indentation(page).replace(LIBRARIES_PLACE, libraries, 1)
 
