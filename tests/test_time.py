@@ -412,26 +412,54 @@ def test_summarise_of_an_undated_table_has_no_date_columns(real_boundaries):
     assert "as_of" not in summary and "when" not in summary
 
 
-@pytest.mark.integration
-def test_workers_started_before_loading_chart_the_people_as_this_process_does(real_boundaries, tmp_path):
-    """Dates six years apart count people with the estimates of each date's year: the workers need them too."""
+YEARS_APART = (
+    "group,province,district,status,date,source\n"
+    "taliban,Kunduz,Chahar Darah,captured,2012-05-01,a\n"
+    "taliban,Kunduz,Dasht-e-Archi,captured,2015-09-28,b\n"
+    "taliban,Kunduz,Imam Sahib,captured,2018-07-01,c\n"
+)
+
+
+@pytest.fixture(scope="module")
+def years_apart(tmp_path_factory, real_boundaries):
+    """Dates six years apart in region north: each date counts people with the estimates of its year."""
     from districtcontrol.geo import load_control
+
+    table = tmp_path_factory.mktemp("years") / "years.csv"
+    table.write_text(YEARS_APART, encoding="utf-8")
+    return load_control(table, real_boundaries)
+
+
+@pytest.mark.integration
+def test_workers_started_before_loading_chart_the_people_as_this_process_does(years_apart, tmp_path):
+    """The change chart counts people with the estimates of every date's year: the workers need them too."""
     from districtcontrol.geo.over_time import population_on
     from districtcontrol.maps import RenderWorkers, build
 
-    table = tmp_path / "years.csv"
-    table.write_text(
-        "group,province,district,status,date,source\n"
-        "taliban,Kunduz,Chahar Darah,captured,2012-05-01,a\n"
-        "taliban,Kunduz,Dasht-e-Archi,captured,2015-09-28,b\n"
-        "taliban,Kunduz,Imam Sahib,captured,2018-07-01,c\n",
-        encoding="utf-8",
-    )
-    data = load_control(table, real_boundaries)
-    assert len({use.year for _, use in population_on(data, [dt.date(2012, 5, 1), dt.date(2018, 7, 1)])}) == 2
+    assert len({use.year for _, use in population_on(years_apart, [dt.date(2012, 5, 1), dt.date(2018, 7, 1)])}) == 2
     charts = {}
     for jobs in (1, 2):
         with RenderWorkers(jobs, ("svg",)) as workers:
-            build(data, tmp_path / str(jobs), ("svg",), workers=workers)
+            build(years_apart, tmp_path / str(jobs), ("svg",), workers=workers)
         charts[jobs] = (tmp_path / str(jobs) / "changes.svg").read_bytes()
     assert charts[1] == charts[2]
+
+
+@pytest.mark.integration
+def test_the_map_over_time_shows_no_people_where_a_years_estimates_have_none(years_apart, tmp_path):
+    """Districts missing from the statistics office's file have no people in other years either, never a crash."""
+    from districtcontrol.geo._time import time_steps
+    from districtcontrol.geo.over_time import population_on
+    from districtcontrol.maps import build, prepare_region
+    from districtcontrol.maps._timeline import rows_at
+
+    region = prepare_region(years_apart)
+    series, use = population_on(years_apart, [dt.date(2012, 5, 1)])[0]
+    assert use.year != years_apart.population.year and series.isna().any()
+    steps = time_steps(years_apart)
+    rows = {row["pcode"]: row["population"] for row in rows_at(region, steps, 0, series)}
+    missing = series[series.isna()].index
+    assert {rows[pcode] for pcode in missing if pcode in rows} == {None}
+    assert all(isinstance(rows[pcode], int) for pcode in rows if pcode not in missing)
+    paths = build(years_apart, tmp_path, ("html",), jobs=1)
+    assert {"combined.html", "taliban.html", "index.html"} <= {p.name for p in paths}

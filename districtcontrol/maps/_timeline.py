@@ -112,8 +112,10 @@ def rows_at(region, steps, step: int, population=None) -> list[dict]:
 def _people(empty: dict, population, pcode: str) -> dict:
     if not empty:
         return empty
+    import pandas as pd
+
     value = population.get(pcode)
-    return {"population": None if value is None or value != value else int(value)}
+    return {"population": None if pd.isna(value) else int(value)}
 
 
 def timeline_payload(region, name: str, steps, layers: list) -> dict:
