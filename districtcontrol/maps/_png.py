@@ -3,7 +3,9 @@
 A map is mostly flat colour, and its rows compress best unfiltered: 861 KB in 0.07 s for a map
 of region north at 300 dpi, where Pillow's adaptive row filters (which it offers no way to
 turn off) give 998 KB in 0.16 s. The file holds the pixels, the resolution and nothing else
-(no time, no software), so the same figure always gives the same bytes.
+(no time, no software), so the same figure always gives the same bytes. Pillow drops the alpha
+channel (0.02 s, where NumPy's strided copy took 0.07-0.1 s) and zlib is fed row by row, so the
+image is never copied to put each row's filter byte in front of it.
 """
 
 from __future__ import annotations
