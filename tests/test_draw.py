@@ -53,6 +53,26 @@ def test_lines_of_every_part_are_drawn():
     assert _at(pixels, 2.0, 2.0) == (255, 255, 255)
 
 
+def test_shapes_drawn_after_others_are_drawn_as_themselves():
+    """Paths are kept between maps; another list of shapes, or the same array refilled, is not mistaken for it."""
+    left, right = shapely.box(0, 0, 2, 4), shapely.box(2, 0, 4, 4)
+    shapes = np.array([left], dtype=object)
+    drawn = []
+    for step in ("left", "right", "refilled", "left again"):
+        if step == "refilled":
+            shapes[0] = right
+        current = {"left": [left], "right": [right], "refilled": shapes, "left again": shapes[:0].tolist() + [left]}
+        pixels = _pixels(lambda ax, s=current[step]: _draw.polygons(ax, s, color="#ff0000", linewidth=0))
+        drawn.append((step, _at(pixels, 1.0, 2.0), _at(pixels, 3.0, 2.0)))
+    red, white = (255, 0, 0), (255, 255, 255)
+    assert drawn == [
+        ("left", red, white),
+        ("right", white, red),
+        ("refilled", white, red),
+        ("left again", red, white),
+    ]
+
+
 @pytest.mark.integration
 def test_a_print_map_is_not_drawn_until_it_is_saved(region, monkeypatch, tmp_path):
     """Building the figure draws nothing (each layer used to redraw the whole map, labels and all).
