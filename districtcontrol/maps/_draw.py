@@ -26,7 +26,7 @@ def polygons(ax, geoms, *, color=None, **style):
     paths, kept = _polygon_paths(values)
     if color is not None:
         style["facecolor"] = color if isinstance(color, str) else [color[i] for i in kept]
-    return _add(ax, PathCollection(paths, **style))
+    return _add(ax, PathCollection(list(paths), **style))  # a list of its own; the paths are read-only
 
 
 def lines(ax, geoms, *, color=None, **style):
@@ -72,7 +72,7 @@ def _polygon_paths(values: np.ndarray) -> tuple[list, np.ndarray]:
             paths.append(Path(path.vertices, path.codes, readonly=True))
         hit = _recent_paths[key] = (tuple(values), paths, kept)
         while len(_recent_paths) > _RECENT:
-            del _recent_paths[next(iter(_recent_paths))]
+            _recent_paths.pop(next(iter(_recent_paths)), None)
     return hit[1], hit[2]
 
 
